@@ -1,0 +1,157 @@
+/**
+ * CLI commands, each bound to a contract method: arguments become the method's input (validated
+ * by the same zod schema as every other transport) and its output is printed as text or JSON.
+ */
+import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import type { Article, ArticleSummary, Output } from '../../../shared/api'
+import type { DocNode } from '../../../shared/doc'
+import { FolioError } from '../../../shared/errors'
+import type { FolioServices } from '../../app'
+import { toMarkdown } from '../../articles/export/to-markdown'
+
+export interface ParsedArgs {
+  positionals: string[]
+  flags: Record<string, string | boolean | undefined>
+}
+
+export interface CliCommand {
+  /** e.g. ['articles', 'list'] */
+  path: string[]
+  usage: string
+  summary: string
+  /** Flags this command accepts besides the global --data and --json (name → takes a value). */
+  flags?: Record<string, 'string' | 'boolean'>
+  run(s: FolioServices, a: ParsedArgs): Promise<{ json: unknown; text: string }>
+}
+
+function need(a: ParsedArgs, i: number, what: string): string {
+  const v = a.positionals[i]
+  if (!v) throw new FolioError('INVALID_INPUT', `Missing ${what}.`)
+  return v
+}
+
+const fmtDate = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16)
+
+function summaryTable(list: ArticleSummary[]): string {
+  if (!list.length) return 'No articles.'
+  return list
+    .map((a) => `${a.id}  ${fmtDate(a.updatedAt)}  ${String(a.wordCount).padStart(6)} words  ${a.title || 'Untitled'}`)
+    .join('\n')
+}
+
+export const COMMANDS: CliCommand[] = [
+  {
+    path: ['articles', 'list'],
+    usage: 'articles list [--trash]',
+    summary: 'List articles, most recently edited first',
+    flags: { trash: 'boolean' },
+    async run(s, a) {
+      const out = await s.router.call('articles.list', { trashed: a.flags.trash === true })
+      return { json: out, text: summaryTable(out.articles) }
+    },
+  },
+  {
+    path: ['articles', 'show'],
+    usage: 'articles show <id>',
+    summary: 'Print an article (Markdown) or, with --json, its stored document',
+    async run(s, a) {
+      const art: Article = await s.router.call('articles.get', { id: need(a, 0, 'article id') })
+      const text = toMarkdown(art.doc as DocNode, { imagePath: (id) => `folio-image:${id}` }, art.title || 'Untitled')
+      return { json: art, text: text.trimEnd() }
+    },
+  },
+  {
+    path: ['articles', 'export'],
+    usage: 'articles export <id> --format md|html [--out FILE]',
+    summary: 'Export as Markdown or HTML; with --out, image files are copied to images/ beside FILE',
+    flags: { format: 'string', out: 'string' },
+    async run(s, a) {
+      const id = need(a, 0, 'article id')
+      const format = a.flags.format ?? 'md'
+      const out: Output<'articles.export'> = await s.router.call('articles.export', { id, format })
+      if (typeof a.flags.out !== 'string') return { json: out, text: out.content.trimEnd() }
+      const file = resolve(a.flags.out)
+      const dir = dirname(file)
+      mkdirSync(dir, { recursive: true })
+      const written: string[] = []
+      for (const img of out.images) {
+        const target = join(dir, img.path)
+        mkdirSync(dirname(target), { recursive: true })
+        copyFileSync(s.images.resolveFile(img.imageId).path, target)
+        written.push(target)
+      }
+      // Written beside the target then renamed, so an interrupted export never leaves half a file.
+      const tmp = `${file}.${process.pid}.tmp`
+      writeFileSync(tmp, out.content)
+      renameSync(tmp, file)
+      return {
+        json: { path: file, format, images: written },
+        text: `Exported to ${file}${written.length ? ` (+${written.length} image${written.length > 1 ? 's' : ''})` : ''}`,
+      }
+    },
+  },
+  {
+    path: ['articles', 'create'],
+    usage: 'articles create [--title TITLE]',
+    summary: 'Create an empty article and print its id',
+    flags: { title: 'string' },
+    async run(s, a) {
+      const art = await s.router.call('articles.create', { title: typeof a.flags.title === 'string' ? a.flags.title : undefined })
+      return { json: art, text: art.id }
+    },
+  },
+  {
+    path: ['articles', 'trash'],
+    usage: 'articles trash <id>',
+    summary: 'Move an article to the trash',
+    async run(s, a) {
+      const out = await s.router.call('articles.trash', { id: need(a, 0, 'article id') })
+      return { json: out, text: `Moved to trash: ${out.title || 'Untitled'} (${out.id})` }
+    },
+  },
+  {
+    path: ['articles', 'restore'],
+    usage: 'articles restore <id>',
+    summary: 'Restore an article from the trash',
+    async run(s, a) {
+      const out = await s.router.call('articles.restore', { id: need(a, 0, 'article id') })
+      return { json: out, text: `Restored: ${out.title || 'Untitled'} (${out.id})` }
+    },
+  },
+  {
+    path: ['versions', 'list'],
+    usage: 'versions list <article-id>',
+    summary: 'List saved versions of an article',
+    async run(s, a) {
+      const out = await s.router.call('versions.list', { articleId: need(a, 0, 'article id') })
+      const text = out.versions.length
+        ? out.versions.map((v) => `${v.id}  ${fmtDate(v.createdAt)}  ${v.kind.padEnd(14)} ${v.label ?? ''}`).join('\n')
+        : 'No versions.'
+      return { json: out, text }
+    },
+  },
+]
+
+export function findCommand(words: string[]): { cmd: CliCommand; rest: string[] } | null {
+  for (const cmd of COMMANDS) {
+    if (cmd.path.every((p, i) => words[i] === p)) return { cmd, rest: words.slice(cmd.path.length) }
+  }
+  return null
+}
+
+export function helpText(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.usage.length))
+  return [
+    'Usage: npm run -s folio -- <command> [--data DIR] [--json]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(w)}  ${c.summary}`),
+    '',
+    'Global flags:',
+    '  --data DIR   data folder (default: FOLIO_DATA_DIR, else the app data folder)',
+    '  --json       print one JSON document on stdout',
+    '',
+    'Exit codes: 0 success, 1 user error, 2 internal error.',
+  ].join('\n')
+}

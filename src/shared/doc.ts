@@ -1,0 +1,70 @@
+import { z } from 'zod'
+
+/** Version of the stored TipTap document shape. Bump it together with a migration in main/articles/doc-migrations.ts. */
+export const DOC_SCHEMA_VERSION = 1
+
+export interface DocMark {
+  type: string
+  attrs?: Record<string, unknown>
+}
+export interface DocNode {
+  type: string
+  attrs?: Record<string, unknown>
+  content?: DocNode[]
+  marks?: DocMark[]
+  text?: string
+}
+
+const MAX_DEPTH = 64
+
+const Mark: z.ZodType<DocMark> = z.object({
+  type: z.string().min(1).max(64),
+  attrs: z.record(z.string(), z.unknown()).optional(),
+})
+
+// Recursive but bounded: a hostile client cannot send a document that overflows the stack.
+export const DocNode: z.ZodType<DocNode> = z.lazy(() =>
+  z.object({
+    type: z.string().min(1).max(64),
+    attrs: z.record(z.string(), z.unknown()).optional(),
+    content: z.array(DocNode).max(100_000).optional(),
+    marks: z.array(Mark).max(32).optional(),
+    text: z.string().max(1_000_000).optional(),
+  }),
+).superRefine((node, ctx) => {
+  if (depthOf(node) > MAX_DEPTH) ctx.addIssue({ code: 'custom', message: `document nested deeper than ${MAX_DEPTH} levels` })
+})
+
+export const Doc = z
+  .object({ type: z.literal('doc'), content: z.array(DocNode).max(100_000).optional() })
+  .passthrough()
+export type Doc = z.infer<typeof Doc>
+
+function depthOf(node: DocNode, d = 1): number {
+  if (d > MAX_DEPTH) return d
+  let max = d
+  for (const c of node.content ?? []) max = Math.max(max, depthOf(c, d + 1))
+  return max
+}
+
+export function emptyDoc(): Doc {
+  return { type: 'doc', content: [{ type: 'paragraph' }] }
+}
+
+/** Plain text of a document, blocks separated by newlines (used for word counts, search and previews). */
+export function docText(node: DocNode): string {
+  if (node.type === 'text') return node.text ?? ''
+  const parts = (node.content ?? []).map(docText)
+  const isBlockContainer = (node.content ?? []).some((c) => c.type !== 'text' && c.type !== 'hardBreak')
+  return parts.join(isBlockContainer ? '\n' : '')
+}
+
+/** Words as users count them: Latin words by spaces, each CJK character as one word. */
+export function countWords(text: string): number {
+  const cjk = text.match(/[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]/g)?.length ?? 0
+  const latin = text
+    .replace(/[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]/g, ' ')
+    .split(/\s+/)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w)).length
+  return cjk + latin
+}
