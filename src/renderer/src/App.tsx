@@ -1,0 +1,138 @@
+/** The app shell: sidebar (articles, trash switch, language) and the main pane. */
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { useClient } from './api'
+import { displayTitle } from './articles/format'
+import { errorMessage, useArticleList } from './articles/hooks'
+import { Sidebar, type View } from './articles/Sidebar'
+import { TrashView } from './articles/TrashView'
+import { Banner } from './components/Banner'
+import { useToast } from './components/Toast'
+import { EditorPane } from './editor/EditorPane'
+import { useI18n } from './i18n/I18nProvider'
+
+export function App() {
+  const client = useClient()
+  const toast = useToast()
+  const { t } = useI18n()
+  const list = useArticleList(false)
+  const [view, setView] = useState<View>('articles')
+  const [selectedId, setSelectedId] = useState<string | null>(null)
+  const [autoSelected, setAutoSelected] = useState(false)
+  const [freshId, setFreshId] = useState<string | null>(null)
+  const [creating, setCreating] = useState(false)
+
+  // Open the most recent article once the list first arrives.
+  if (!autoSelected && list.articles) {
+    setAutoSelected(true)
+    if (selectedId === null && list.articles.length > 0) setSelectedId(list.articles[0].id)
+  }
+
+  const select = useCallback((id: string) => {
+    setView('articles')
+    setSelectedId(id)
+    setFreshId(null)
+  }, [])
+
+  const create = async () => {
+    setCreating(true)
+    try {
+      const article = await client.call('articles.create', {})
+      setView('articles')
+      setSelectedId(article.id)
+      setFreshId(article.id)
+      list.refresh()
+    } catch (e) {
+      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+    } finally {
+      setCreating(false)
+    }
+  }
+
+  const trash = async (article: { id: string; title: string }, flush: () => Promise<boolean>) => {
+    if (!(await flush())) {
+      toast.show({ kind: 'error', message: t('trash.flushFailed') })
+      return
+    }
+    const current = list.articles?.find((a) => a.id === article.id)
+    const title = displayTitle(current?.title ?? article.title, t('common.untitled'))
+    try {
+      await client.call('articles.trash', { id: article.id })
+    } catch (e) {
+      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      return
+    }
+    // Show the empty state rather than jumping into another article the user did not pick.
+    setSelectedId((sel) => (sel === article.id ? null : sel))
+    list.refresh()
+    toast.show({
+      message: t('trash.moved', { title }),
+      duration: 10_000,
+      action: {
+        label: t('common.undo'),
+        onClick: () => {
+          client.call('articles.restore', { id: article.id }).then(
+            () => {
+              list.refresh()
+              select(article.id)
+            },
+            (e: unknown) => toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) }),
+          )
+        },
+      },
+    })
+  }
+
+  // A stable callback, so list refreshes (after every autosave) do not re-render the editor.
+  const trashRef = useRef(trash)
+  useEffect(() => {
+    trashRef.current = trash
+  })
+  const onTrash = useCallback(
+    (article: { id: string; title: string }, flush: () => Promise<boolean>) => void trashRef.current(article, flush),
+    [],
+  )
+
+  // Dropping a file outside the editor must not navigate the window to it.
+  useEffect(() => {
+    const guard = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) e.preventDefault()
+    }
+    window.addEventListener('dragover', guard)
+    window.addEventListener('drop', guard)
+    return () => {
+      window.removeEventListener('dragover', guard)
+      window.removeEventListener('drop', guard)
+    }
+  }, [])
+
+  return (
+    <div className="app">
+      <Sidebar
+        list={list}
+        view={view}
+        selectedId={selectedId}
+        creating={creating}
+        onCreate={() => void create()}
+        onSelect={select}
+        onView={setView}
+      />
+      <main className="main">
+        <Banner />
+        {view === 'trash' ? (
+          <TrashView onRestored={() => list.refresh()} />
+        ) : selectedId ? (
+          <EditorPane
+            key={selectedId}
+            articleId={selectedId}
+            autoFocusTitle={freshId === selectedId}
+            onTrash={onTrash}
+          />
+        ) : (
+          <div className="pane-message empty-state">
+            <p>{t(list.articles?.length === 0 ? 'nav.empty' : 'main.empty')}</p>
+          </div>
+        )}
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,42 @@
+/** Word count and save state. Subscribes to the editor and the autosave, not to the parent. */
+import { useEditorState, type Editor } from '@tiptap/react'
+import type { Autosave } from '../articles/autosave'
+import { errorMessage } from '../articles/hooks'
+import { useSaveState } from '../articles/useAutosave'
+import { wordCount } from '../i18n'
+import { useI18n } from '../i18n/I18nProvider'
+import { selectWordCount } from './editor-state'
+
+export function StatusBar({ editor, autosave }: { editor: Editor; autosave: Autosave }) {
+  const { t, lang } = useI18n()
+  const words = useEditorState({ editor, selector: ({ editor: e }) => selectWordCount(e) })
+  const save = useSaveState(autosave)
+
+  const text =
+    save.status === 'saving'
+      ? t('status.saving')
+      : save.status === 'error'
+        ? t('status.failed', { message: errorMessage(save.error) })
+        : save.status === 'dirty'
+          ? t('status.dirty')
+          : t('status.saved')
+
+  return (
+    <div className="statusbar" aria-label={t('status.label')} role="group">
+      <span className="status-words">{wordCount(t, words, lang)}</span>
+      <span className={`status-save status-${save.status}`}>
+        <span className="status-dot" aria-hidden="true" />
+        <span data-testid="save-status">{text}</span>
+        {save.status === 'error' && (
+          <button type="button" className="btn btn-small" onClick={() => autosave.retryNow()}>
+            {t('common.retry')}
+          </button>
+        )}
+      </span>
+      {/* Only failures are announced; "Saving…/Saved" on every pause would be noise. */}
+      <span className="sr-only" role="alert">
+        {save.status === 'error' ? text : ''}
+      </span>
+    </div>
+  )
+}

@@ -1,0 +1,35 @@
+/** The editor's extension set, shared by the app and the headless tests. */
+import type { Extensions } from '@tiptap/core'
+import { CharacterCount, Placeholder } from '@tiptap/extensions'
+import { StarterKit } from '@tiptap/starter-kit'
+import { countWords } from '../../../../shared/doc'
+import { isAllowedLinkUrl } from '../link'
+import { Figure, type FigureOptions } from './figure'
+
+export interface ExtensionConfig {
+  resolveImageUrl: FigureOptions['resolveImageUrl']
+  figureView?: FigureOptions['view']
+  /** Read when the placeholder is drawn, so a language switch applies without a rebuild. */
+  placeholder?: () => string
+}
+
+export function buildExtensions(config: ExtensionConfig): Extensions {
+  return [
+    StarterKit.configure({
+      heading: { levels: [1, 2, 3] },
+      link: {
+        openOnClick: false,
+        autolink: true,
+        linkOnPaste: true,
+        defaultProtocol: 'https',
+        isAllowedUri: (url) => isAllowedLinkUrl(url),
+        HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
+      },
+    }),
+    Placeholder.configure({
+      placeholder: ({ node }) => (node.type.name === 'figure' ? '' : (config.placeholder?.() ?? '')),
+    }),
+    CharacterCount.configure({ wordCounter: countWords }),
+    Figure.configure({ resolveImageUrl: config.resolveImageUrl, view: config.figureView ?? null }),
+  ]
+}
