@@ -22,29 +22,41 @@ const Mark: z.ZodType<DocMark> = z.object({
   attrs: z.record(z.string(), z.unknown()).optional(),
 })
 
-// Recursive but bounded: a hostile client cannot send a document that overflows the stack.
+// Recursive but bounded: a hostile client cannot send a document that overflows the stack. The
+// depth is measured without recursion *before* the children are parsed (zod parses depth-first, so a
+// check after parsing would come too late: a few thousand levels overflow the stack inside zod).
 export const DocNode: z.ZodType<DocNode> = z.lazy(() =>
-  z.object({
-    type: z.string().min(1).max(64),
-    attrs: z.record(z.string(), z.unknown()).optional(),
-    content: z.array(DocNode).max(100_000).optional(),
-    marks: z.array(Mark).max(32).optional(),
-    text: z.string().max(1_000_000).optional(),
-  }),
-).superRefine((node, ctx) => {
-  if (depthOf(node) > MAX_DEPTH) ctx.addIssue({ code: 'custom', message: `document nested deeper than ${MAX_DEPTH} levels` })
-})
+  z
+    .unknown()
+    .superRefine((node, ctx) => {
+      if (deeperThan(node, MAX_DEPTH)) ctx.addIssue({ code: 'custom', message: `document nested deeper than ${MAX_DEPTH} levels` })
+    })
+    .pipe(
+      z.object({
+        type: z.string().min(1).max(64),
+        attrs: z.record(z.string(), z.unknown()).optional(),
+        content: z.array(DocNode).max(100_000).optional(),
+        marks: z.array(Mark).max(32).optional(),
+        text: z.string().max(1_000_000).optional(),
+      }),
+    ),
+)
 
 export const Doc = z
   .object({ type: z.literal('doc'), content: z.array(DocNode).max(100_000).optional() })
   .passthrough()
 export type Doc = z.infer<typeof Doc>
 
-function depthOf(node: DocNode, d = 1): number {
-  if (d > MAX_DEPTH) return d
-  let max = d
-  for (const c of node.content ?? []) max = Math.max(max, depthOf(c, d + 1))
-  return max
+/** Whether `node` (depth 1) has descendants more than `max` levels deep; iterative, so any input is safe. */
+function deeperThan(node: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[node, 1]]
+  while (stack.length) {
+    const [n, d] = stack.pop() as [unknown, number]
+    if (d > max) return true
+    const content = n !== null && typeof n === 'object' ? (n as { content?: unknown }).content : undefined
+    if (Array.isArray(content)) for (const c of content) stack.push([c, d + 1])
+  }
+  return false
 }
 
 export function emptyDoc(): Doc {
@@ -54,6 +66,8 @@ export function emptyDoc(): Doc {
 /** Plain text of a document, blocks separated by newlines (used for word counts, search and previews). */
 export function docText(node: DocNode): string {
   if (node.type === 'text') return node.text ?? ''
+  // A line break separates words ("one<br>two" is two words, not "onetwo").
+  if (node.type === 'hardBreak') return '\n'
   const parts = (node.content ?? []).map(docText)
   const isBlockContainer = (node.content ?? []).some((c) => c.type !== 'text' && c.type !== 'hardBreak')
   return parts.join(isBlockContainer ? '\n' : '')

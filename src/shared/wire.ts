@@ -36,8 +36,11 @@ export type ServerFrame =
 
 /** JSON.stringify that keeps Uint8Array values as `{ $bytes: base64 }`. */
 export function encodeJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v instanceof Uint8Array) return { $bytes: bytesToBase64(v) }
+  return JSON.stringify(value, function (this: Record<string, unknown>, k: string, v: unknown) {
+    // The holder's own value, not `v`: a Node Buffer is a Uint8Array whose toJSON() has already
+    // turned `v` into { type: 'Buffer', data: [...] } by the time the replacer sees it.
+    const raw = this[k]
+    if (raw instanceof Uint8Array) return { $bytes: bytesToBase64(raw) }
     return v
   })
 }

@@ -1,6 +1,6 @@
-import { accessSync, constants, mkdirSync } from 'node:fs'
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { FolioError } from '../../shared/errors'
 
 export const APP_NAME = 'Folio'
@@ -53,16 +53,72 @@ export function dataLayout(root: string): DataLayout {
 export function prepareDataDir(root: string): DataLayout {
   const layout = dataLayout(root)
   try {
-    for (const dir of [layout.root, layout.images, layout.models, layout.logs]) mkdirSync(dir, { recursive: true })
+    for (const dir of [layout.root, layout.images, layout.models, layout.logs]) makeDir(dir)
     accessSync(layout.root, constants.W_OK)
   } catch (e) {
-    const code = (e as { code?: string }).code
-    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')
-      throw new FolioError('READ_ONLY', `The data folder ${root} is not writable. Choose another with --data or FOLIO_DATA_DIR.`, { cause: e })
-    if (code === 'ENOSPC') throw new FolioError('DISK_FULL', `No space left to create the data folder ${root}.`, { cause: e })
-    if (code === 'ENOTDIR' || code === 'EEXIST')
-      throw new FolioError('INVALID_INPUT', `The data folder ${root} is not a folder.`, { cause: e })
-    throw new FolioError('IO_ERROR', `Cannot prepare the data folder ${root}: ${(e as Error).message}`, { cause: e })
+    throw dataDirError(root, e)
   }
   return layout
+}
+
+/**
+ * `mkdir -p` by hand. `mkdirSync(dir, { recursive: true })` never returns on file systems that
+ * answer ENOENT for a folder whose parent exists (Linux /proc), which would hang start-up.
+ */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir)
+    return
+  } catch (e) {
+    const code = errCode(e)
+    if (code === 'EEXIST') return assertDirectory(dir, e)
+    const parent = dirname(dir)
+    if (code !== 'ENOENT' || parent === dir) throw e
+    makeDir(parent)
+  }
+  try {
+    mkdirSync(dir)
+  } catch (e) {
+    // A second ENOENT now that the parent exists means this location does not accept new folders.
+    if (errCode(e) === 'EEXIST') return assertDirectory(dir, e)
+    throw e
+  }
+}
+
+function assertDirectory(dir: string, cause: unknown): void {
+  if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR', cause })
+}
+
+function errCode(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : ''
+}
+
+/** The nearest existing path at or above `p` that is not a folder (the file in the way), if any. */
+function fileInTheWay(p: string): string | null {
+  for (let cur = resolve(p); ; cur = dirname(cur)) {
+    try {
+      return statSync(cur).isDirectory() ? null : cur
+    } catch {
+      if (dirname(cur) === cur) return null
+    }
+  }
+}
+
+function dataDirError(root: string, e: unknown): FolioError {
+  const code = errCode(e)
+  const choose = 'Choose another with --data or FOLIO_DATA_DIR.'
+  if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')
+    return new FolioError('READ_ONLY', `The data folder ${root} is not writable (${code}). ${choose}`, { cause: e })
+  if (code === 'ENOENT')
+    return new FolioError('READ_ONLY', `Folio cannot create its data folder ${root}: this location does not accept new folders. ${choose}`, { cause: e })
+  if (code === 'ENOSPC') return new FolioError('DISK_FULL', `No space left to create the data folder ${root}.`, { cause: e })
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    const file = fileInTheWay(root)
+    const what = file && file !== resolve(root) ? `${file} is a file, not a folder` : 'it is a file, not a folder'
+    return new FolioError('INVALID_INPUT', `The data folder ${root} cannot be used: ${what}. ${choose}`, { cause: e })
+  }
+  if (code === 'ENAMETOOLONG' || code === 'ELOOP')
+    return new FolioError('INVALID_INPUT', `The data folder ${root} is not a usable path (${code}). ${choose}`, { cause: e })
+  return new FolioError('IO_ERROR', `Cannot prepare the data folder ${root}: ${(e as Error)?.message ?? String(e)}`, { cause: e })
 }

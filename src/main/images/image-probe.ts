@@ -60,7 +60,7 @@ function jpegSize(b: Uint8Array, dv: DataView): { width: number; height: number 
 
 function webpSize(b: Uint8Array, dv: DataView, ascii: (o: number, n: number) => string): { width: number; height: number } {
   const chunk = ascii(12, 4)
-  if (chunk === 'VP8X') return { width: 1 + (dv.getUint32(24, true) & 0xffffff), height: 1 + (dv.getUint32(26, true) >> 8) }
+  if (chunk === 'VP8X') return { width: 1 + (dv.getUint32(24, true) & 0xffffff), height: 1 + (dv.getUint32(26, true) >>> 8) }
   if (chunk === 'VP8L') {
     const bits = dv.getUint32(21, true)
     return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) }

@@ -28,7 +28,13 @@ export function openDatabase(path: string, opts: OpenOptions = {}): OpenResult {
   const migrations = opts.migrations ?? MIGRATIONS
   const latest = migrations.length ? migrations[migrations.length - 1].version : 0
   const existed = existsSync(path) && statSync(path).size > 0
-  if (existed) assertSqliteHeader(path)
+  if (existed) {
+    try {
+      assertSqliteHeader(path)
+    } catch (e) {
+      throw e instanceof FolioError ? e : mapOpenError(e, path)
+    }
+  }
 
   let db: Database
   try {
@@ -100,5 +106,7 @@ function mapOpenError(e: unknown, path: string): FolioError {
     return new FolioError('DB_LOCKED', `The database ${path} is locked by another program.`, { cause: e })
   if (code === 'SQLITE_FULL' || code === 'ENOSPC')
     return new FolioError('DISK_FULL', `The disk holding ${path} is full.`, { cause: e })
+  if (code === 'EISDIR' || code === 'ENOTDIR')
+    return new FolioError('IO_ERROR', `The database ${path} is not a file (${msg}).`, { cause: e, retryable: false })
   return new FolioError('INTERNAL', `Could not open the database ${path}: ${msg}`, { cause: e })
 }

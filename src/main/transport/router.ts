@@ -52,7 +52,13 @@ export class Router {
       }
     }
     const def = methods[method] as { kind: 'call' | 'stream'; input: z.ZodType; output: z.ZodType; progress?: z.ZodType }
-    const parsed = def.input.safeParse(rawInput ?? {})
+    let parsed: ReturnType<z.ZodType['safeParse']>
+    try {
+      parsed = def.input.safeParse(rawInput ?? {})
+    } catch (e) {
+      // dispatch never rejects: transports fire and forget it, and a rejection would crash serve mode.
+      return { ok: false, error: new FolioError('INVALID_INPUT', `Invalid input for ${method}: ${(e as Error)?.message ?? String(e)}`).toWire() }
+    }
     if (!parsed.success) {
       return { ok: false, error: new FolioError('INVALID_INPUT', describeIssues(method, parsed.error)).toWire() }
     }

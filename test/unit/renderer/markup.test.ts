@@ -107,7 +107,7 @@ describe('Toolbar', () => {
     const editor = headless({ type: 'doc', content: [{ type: 'paragraph' }] })
     const html = withProviders(h(Toolbar, { editor, onLink() {}, onInsertImage() {} }))
     expect(html).toContain('role="toolbar" aria-label="Formatting"')
-    const toggles = ['Bold', 'Italic', 'Strikethrough', 'Heading 1', 'Heading 2', 'Heading 3', 'Bullet list', 'Numbered list', 'Quote', 'Link']
+    const toggles = ['Bold', 'Italic', 'Strikethrough', 'H1 Heading 1', 'H2 Heading 2', 'H3 Heading 3', 'Bullet list', 'Numbered list', 'Quote', 'Link']
     for (const label of toggles) expect(html).toContain(`aria-label="${label}" aria-pressed="false"`)
     for (const label of ['Insert image', 'Undo', 'Redo']) expect(html).toMatch(new RegExp(`aria-label="${label}"(?! aria-pressed)`))
     expect(html).toContain('aria-keyshortcuts="Control+B"')

@@ -1,4 +1,5 @@
 import type { DocMark, DocNode } from '../../../shared/doc'
+import { safeHref } from './to-html'
 
 export interface RenderContext {
   /** Relative path of a library image in the exported bundle (e.g. images/img_….png). */
@@ -88,14 +89,35 @@ function applyMarks(text: string, marks: DocMark[]): string {
     else if (m.type === 'underline') s = `<u>${s}</u>`
   }
   const link = marks.find((m) => m.type === 'link')
-  if (link) s = `[${s}](${String(link.attrs?.href ?? '').replace(/[()\s]/g, encodeURIComponent)})`
+  // Same rule as the HTML export: a javascript: (or other unsafe) target keeps its text, loses its link.
+  const href = link ? safeHref(String(link.attrs?.href ?? '')) : null
+  if (href) s = `[${s}](${linkDestination(href)})`
   return s
 }
 
-function escapeInline(s: string): string {
-  return s.replace(/([\\`*_[\]<>~|])/g, '\\$1')
+/** Parentheses and spaces would end the destination early; encodeURIComponent leaves parentheses alone. */
+function linkDestination(href: string): string {
+  return href.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 }
 
+function escapeInline(s: string): string {
+  // `&` only where it would start an entity: "AT&T" stays readable, a literal "&copy;" stays literal.
+  return s.replace(/([\\`*_[\]<>~|])/g, '\\$1').replace(/&(?=#?[0-9A-Za-z]+;)/g, '\\&')
+}
+
+/**
+ * Text that would start a block (heading, list item, quote, rule) at the beginning of a line is
+ * escaped. Every line, not only the first: a hard break starts a new line, and headings and list
+ * items may interrupt a paragraph. Only punctuation can be backslash-escaped in CommonMark, so an
+ * ordered-list marker keeps its digits and escapes the dot (`1\. `; `\1. ` would show the backslash).
+ */
 function escapeLineStart(s: string): string {
-  return s.replace(/^(#{1,6}\s|[-+]\s|\d+[.)]\s|>|=+\s*$|---)/, '\\$1')
+  return s
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2')
+        .replace(/^(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|=+\s*$|---)/, '\\$1'),
+    )
+    .join('\n')
 }

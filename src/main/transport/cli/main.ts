@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { FolioError, isFolioError, toWireError } from '../../../shared/errors'
 import { createServices, type FolioServices } from '../../app'
 import { resolveDataDir } from '../../common/data-dir'
-import { findCommand, helpText, type ParsedArgs } from './commands'
+import { COMMANDS, findCommand, helpText, type ParsedArgs } from './commands'
 
 const USER_ERRORS = new Set([
   'INVALID_INPUT',
@@ -20,9 +20,33 @@ const USER_ERRORS = new Set([
   'CANCELLED',
 ])
 
-export async function runCli(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
-  const words = argv.filter((a) => !a.startsWith('-'))
-  if (argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
+/** Where the CLI writes; process.stdout/stderr by default, string buffers in tests. */
+export interface CliIO {
+  out: { write(s: string): unknown }
+  err: { write(s: string): unknown }
+}
+
+const GLOBAL_FLAGS: Record<string, { type: 'string' | 'boolean' }> = { data: { type: 'string' }, json: { type: 'boolean' } }
+
+/** Every flag any command knows, so that a flag's value is not mistaken for a command word. */
+function allFlags(): Record<string, { type: 'string' | 'boolean' }> {
+  const options = { ...GLOBAL_FLAGS }
+  for (const c of COMMANDS) for (const [k, t] of Object.entries(c.flags ?? {})) options[k] = { type: t }
+  return options
+}
+
+/** Command words: positionals, so `--data DIR articles list` finds `articles list`, not `DIR articles list`. */
+function commandWords(argv: string[]): string[] {
+  try {
+    return parseArgs({ args: argv, options: allFlags(), allowPositionals: true, strict: false }).positionals
+  } catch {
+    return argv.filter((a) => !a.startsWith('-'))
+  }
+}
+
+export async function runCli(argv: string[], io: CliIO = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const words = commandWords(argv)
+  if (argv.length === 0 || words[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
     io.out.write(`${helpText()}\n`)
     return argv.length === 0 ? 1 : 0
   }
@@ -34,7 +58,7 @@ export async function runCli(argv: string[], io = { out: process.stdout, err: pr
   const { cmd } = found
   let parsed: ParsedArgs
   try {
-    const options: Record<string, { type: 'string' | 'boolean' }> = { data: { type: 'string' }, json: { type: 'boolean' } }
+    const options: Record<string, { type: 'string' | 'boolean' }> = { ...GLOBAL_FLAGS }
     for (const [k, t] of Object.entries(cmd.flags ?? {})) options[k] = { type: t }
     const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
     parsed = { positionals: r.positionals.slice(cmd.path.length), flags: r.values as ParsedArgs['flags'] }
