@@ -10,6 +10,14 @@ import { EventBus } from './common/event-bus'
 import { prepareDataDir, type DataLayout } from './common/data-dir'
 import { createHandlers, readAppVersion } from './handlers'
 import { ImageService } from './images/image-service'
+import { InferenceService } from './inference/inference-service'
+import { getLlamaRuntime } from './inference/llama/runtime'
+import { FileSecretStore, type Cipher } from './common/secrets'
+import { CATALOGUE, type CatalogueModel } from './models/catalogue'
+import { DownloadManager } from './models/download-manager'
+import { ModelRegistry } from './models/model-registry'
+import { ModelRepo } from './models/model-repo'
+import { join } from 'node:path'
 import { openDatabase } from './store/database'
 import { Router } from './transport/router'
 
@@ -18,6 +26,14 @@ export interface ServicesOptions {
   nativeBinding?: string
   version?: string
   articles?: Partial<ArticleServiceOptions>
+  /** Encrypts stored API keys (Electron's safeStorage); serve mode and the CLI keep a 0600 file. */
+  secretCipher?: Cipher
+  /** The model catalogue (tests point it at a local server). */
+  catalogue?: readonly CatalogueModel[]
+  /** Free disk space probe for downloads (tests simulate a full disk). */
+  freeBytes?: (dir: string) => number
+  /** Stop the vision server after this long idle (ms; 0 = never). */
+  visionIdleStopMs?: number
 }
 
 export interface FolioServices {
@@ -28,8 +44,14 @@ export interface FolioServices {
   readonly articles: ArticleService
   readonly images: ImageService
   readonly exporter: ExportService
-  /** Closes the database cleanly (checkpointing the WAL); safe to call twice. */
-  dispose(): void
+  readonly models: ModelRegistry
+  readonly downloads: DownloadManager
+  readonly inference: InferenceService
+  /**
+   * Closes the database cleanly (checkpointing the WAL) at once, then stops inference engines and
+   * child processes; safe to call twice.
+   */
+  dispose(): Promise<void>
 }
 
 export function createServices(opts: ServicesOptions): FolioServices {
@@ -40,10 +62,30 @@ export function createServices(opts: ServicesOptions): FolioServices {
   const images = new ImageService(db, layout.images)
   const exporter = new ExportService(articles, images)
   articles.purgeExpiredTrash()
+  const modelRepo = new ModelRepo(db)
+  const secrets = new FileSecretStore(join(layout.root, 'secrets.json'), opts.secretCipher ?? null)
+  const models = new ModelRegistry(modelRepo, secrets, events, async () => (await getLlamaRuntime()).llama)
+  const downloads = new DownloadManager(layout.models, opts.catalogue ?? CATALOGUE, models, events, opts.freeBytes)
+  const inference = new InferenceService({
+    registry: models,
+    repo: modelRepo,
+    events,
+    logsDir: layout.logs,
+    idleStopMs: opts.visionIdleStopMs,
+  })
   const router = new Router(
-    createHandlers({ articles, exporter, images, dataDir: layout.root, version: opts.version ?? readAppVersion() }),
+    createHandlers({
+      articles,
+      exporter,
+      images,
+      registry: models,
+      downloads,
+      inference,
+      dataDir: layout.root,
+      version: opts.version ?? readAppVersion(),
+    }),
   )
-  let disposed = false
+  let disposed: Promise<void> | null = null
   return {
     layout,
     db,
@@ -52,14 +94,18 @@ export function createServices(opts: ServicesOptions): FolioServices {
     articles,
     images,
     exporter,
+    models,
+    downloads,
+    inference,
     dispose() {
-      if (disposed) return
-      disposed = true
+      if (disposed) return disposed
       try {
         db.pragma('wal_checkpoint(TRUNCATE)')
       } finally {
         db.close()
       }
+      disposed = inference.dispose()
+      return disposed
     },
   }
 }

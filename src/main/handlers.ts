@@ -4,12 +4,19 @@ import { DOC_SCHEMA_VERSION } from '../shared/doc'
 import type { ArticleService } from './articles/article-service'
 import type { ExportService } from './articles/export/export-service'
 import type { ImageService } from './images/image-service'
+import type { InferenceService } from './inference/inference-service'
+import { catalogueEntries, systemMemory } from './models/catalogue-view'
+import type { DownloadManager } from './models/download-manager'
+import type { ModelRegistry } from './models/model-registry'
 import type { Handlers } from './transport/router'
 
 export interface HandlerDeps {
   articles: ArticleService
   exporter: ExportService
   images: ImageService
+  registry: ModelRegistry
+  downloads: DownloadManager
+  inference: InferenceService
   dataDir: string
   version: string
 }
@@ -36,6 +43,45 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'images.import': async ({ files }, ctx) =>
       d.images.importFiles(files, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) }),
     'images.get': ({ id }) => d.images.get(id),
+
+    'models.list': () => ({ models: d.registry.list(), roles: d.registry.roles() }),
+    'models.catalogue': async () => {
+      const system = await systemMemory(() => d.inference.runtime())
+      return { entries: catalogueEntries(d.downloads, d.registry.list(), system), system }
+    },
+    'models.add': async (input) => {
+      const out = await d.registry.addLocal(input)
+      await d.inference.invalidate()
+      return out
+    },
+    'models.addRemote': (input) => d.registry.addRemote(input),
+    'models.remove': async ({ id }) => {
+      const out = d.registry.remove(id)
+      await d.inference.invalidate()
+      return out
+    },
+    'models.setRole': ({ id, role }) => d.registry.setRole(id, role),
+    'models.download': async ({ catalogueId }, ctx) => ({
+      models: await d.downloads.download(catalogueId, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) }),
+    }),
+    'models.discardDownload': ({ catalogueId }) => d.downloads.discard(catalogueId),
+
+    'inference.status': () => d.inference.status(),
+    'inference.generate': async (input, ctx) => {
+      const messages = input.messages ?? [{ role: 'user' as const, content: input.prompt ?? '' }]
+      return d.inference.generate(
+        'writer',
+        {
+          messages,
+          maxTokens: input.maxTokens,
+          temperature: input.temperature,
+          seed: input.seed,
+          signal: ctx.signal,
+          onToken: (token) => ctx.progress({ token }),
+        },
+        { modelId: input.model, purpose: 'generate' },
+      )
+    },
   }
 }
 

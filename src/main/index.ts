@@ -98,11 +98,15 @@ if (!app.requestSingleInstanceLock()) {
     // Windows still flush their edits after this; the database closes in will-quit.
     quitting = true
   })
-  app.on('will-quit', () => {
+  app.on('will-quit', (e) => {
+    if (!services) return
+    // The database closes at once; model engines and the vision server stop before the app exits.
+    e.preventDefault()
     for (const fn of stop.reverse()) fn()
     stop = []
-    services?.dispose()
+    const s = services
     services = undefined
+    void s.dispose().finally(() => app.quit())
   })
   app.whenReady().then(start, (e: unknown) => {
     dialog.showErrorBox('Folio could not start', e instanceof Error ? e.message : String(e))

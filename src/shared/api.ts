@@ -60,6 +60,84 @@ export const ImageInfo = z.object({
 })
 export type ImageInfo = z.infer<typeof ImageInfo>
 
+export const ModelRole = z.enum(['writer', 'vision', 'embedder'])
+export type ModelRole = z.infer<typeof ModelRole>
+export const ModelId = z.string().regex(/^mdl_[0-9a-z]{12}$/, 'not a model id (mdl_…)')
+
+export const ModelInfo = z.object({
+  id: ModelId,
+  kind: z.enum(['local', 'remote']),
+  name: z.string(),
+  /** Local GGUF file (null for remote endpoints). */
+  path: z.string().nullable(),
+  mmproj: z.string().nullable(),
+  /** Remote OpenAI-compatible base URL (null for local files). */
+  url: z.string().nullable(),
+  remoteModel: z.string().nullable(),
+  hasApiKey: z.boolean(),
+  roles: z.array(ModelRole),
+  architecture: z.string().nullable(),
+  parameterCount: z.number().nullable(),
+  quantization: z.string().nullable(),
+  contextLength: z.number().int().nullable(),
+  embeddingLength: z.number().int().nullable(),
+  hasChatTemplate: z.boolean(),
+  sizeBytes: z.number().nullable(),
+  catalogueId: z.string().nullable(),
+  createdAt: z.number(),
+})
+export type ModelInfo = z.infer<typeof ModelInfo>
+
+export const DownloadState = z.object({
+  status: z.enum(['none', 'partial', 'downloading', 'complete']),
+  downloadedBytes: z.number(),
+  totalBytes: z.number(),
+})
+
+export const CatalogueEntry = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  license: z.string(),
+  languages: z.array(z.string()),
+  roles: z.array(ModelRole),
+  sizeBytes: z.number(),
+  /** Approximate memory needed to run it (weights + a 4k context). */
+  memoryBytes: z.number(),
+  fits: z.object({ fits: z.boolean(), message: z.string() }),
+  download: DownloadState,
+  installedModelId: ModelId.nullable(),
+})
+export type CatalogueEntry = z.infer<typeof CatalogueEntry>
+
+export const DownloadProgress = z.object({
+  file: z.string(),
+  downloadedBytes: z.number(),
+  totalBytes: z.number(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+})
+export type DownloadProgress = z.infer<typeof DownloadProgress>
+
+export const GenerationStats = z.object({
+  model: z.string(),
+  backend: z.enum(['cpu', 'cuda', 'vulkan', 'metal', 'remote']),
+  threads: z.number().int().nullable(),
+  loadMs: z.number(),
+  ttftMs: z.number(),
+  totalMs: z.number(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  promptTokensPerSecond: z.number(),
+  tokensPerSecond: z.number(),
+  stopReason: z.enum(['eos', 'maxTokens', 'cancelled', 'stop', 'error']),
+})
+export type GenerationStats = z.infer<typeof GenerationStats>
+
+const ChatMessageIn = z
+  .object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(400_000) })
+  .strict()
+
 export const ExportFormat = z.enum(['md', 'html'])
 export type ExportFormat = z.infer<typeof ExportFormat>
 
@@ -71,6 +149,8 @@ interface CallDef<I extends z.ZodType, O extends z.ZodType> {
   output: O
   /** Changes stored data (the CLI and transports may treat these differently, e.g. no GET). */
   mutates: boolean
+  /** Takes file-system paths: only in-process callers (the CLI) may call it, never a renderer. */
+  trusted?: boolean
 }
 interface StreamDef<I extends z.ZodType, P extends z.ZodType, O extends z.ZodType> {
   kind: 'stream'
@@ -78,6 +158,7 @@ interface StreamDef<I extends z.ZodType, P extends z.ZodType, O extends z.ZodTyp
   progress: P
   output: O
   mutates: boolean
+  trusted?: boolean
 }
 
 const query = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): CallDef<I, O> => ({
@@ -97,6 +178,7 @@ const stream = <I extends z.ZodType, P extends z.ZodType, O extends z.ZodType>(
   progress: P,
   output: O,
 ): StreamDef<I, P, O> => ({ kind: 'stream', input, progress, output, mutates: true })
+const trustedOnly = <D extends { trusted?: boolean }>(def: D): D => ({ ...def, trusted: true })
 
 const ById = z.object({ id: ArticleId }).strict()
 const Empty = z.object({}).strict()
@@ -166,6 +248,80 @@ export const methods = {
     }),
   ),
   'images.get': query(z.object({ id: ImageId }).strict(), ImageInfo),
+
+  'models.list': query(
+    Empty,
+    z.object({ models: z.array(ModelInfo), roles: z.record(ModelRole, ModelId.nullable()) }),
+  ),
+  'models.catalogue': query(
+    Empty,
+    z.object({
+      entries: z.array(CatalogueEntry),
+      system: z.object({ ramBytes: z.number(), freeRamBytes: z.number(), vramBytes: z.number(), backend: z.string(), cores: z.number() }),
+    }),
+  ),
+  /** Registers a GGUF file by path (CLI only: a renderer never sends file paths). */
+  'models.add': trustedOnly(
+    mutation(
+      z
+        .object({ path: z.string().min(1).max(4096), mmproj: z.string().min(1).max(4096).optional(), role: ModelRole.optional() })
+        .strict(),
+      ModelInfo,
+    ),
+  ),
+  'models.addRemote': mutation(
+    z
+      .object({
+        url: z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), 'the URL must start with http:// or https://'),
+        /** Name of an environment variable holding the API key (CLI). */
+        apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(100).optional(),
+        /** The API key itself (UI); stored encrypted or in a 0600 file, never in the database. */
+        apiKey: z.string().max(500).optional(),
+        model: z.string().max(200).optional(),
+        name: z.string().max(200).optional(),
+        vision: z.boolean().optional(),
+        role: ModelRole.optional(),
+      })
+      .strict(),
+    ModelInfo,
+  ),
+  'models.remove': mutation(z.object({ id: ModelId }).strict(), z.object({ id: ModelId })),
+  'models.setRole': mutation(z.object({ id: ModelId, role: ModelRole }).strict(), ModelInfo),
+  /** Downloads a catalogue model (resumes a partial download); cancelling pauses and keeps the partial file. */
+  'models.download': stream(
+    z.object({ catalogueId: z.string().min(1).max(100) }).strict(),
+    DownloadProgress,
+    z.object({ models: z.array(ModelInfo) }),
+  ),
+  'models.discardDownload': mutation(z.object({ catalogueId: z.string().min(1).max(100) }).strict(), z.object({ deletedBytes: z.number() })),
+
+  'inference.status': query(
+    Empty,
+    z.object({
+      backend: z.string(),
+      backendMessage: z.string(),
+      threads: z.number().int(),
+      writer: z.string().nullable(),
+      vision: z.string().nullable(),
+      embedder: z.string().nullable(),
+      lastStats: GenerationStats.nullable(),
+    }),
+  ),
+  'inference.generate': stream(
+    z
+      .object({
+        prompt: z.string().max(400_000).optional(),
+        messages: z.array(ChatMessageIn).max(200).optional(),
+        model: ModelId.optional(),
+        maxTokens: z.number().int().min(1).max(32_768).default(512),
+        temperature: z.number().min(0).max(2).optional(),
+        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      })
+      .strict()
+      .refine((v) => (v.prompt === undefined) !== (v.messages === undefined), 'give either prompt or messages'),
+    z.object({ token: z.string() }),
+    z.object({ text: z.string(), stats: GenerationStats }),
+  ),
 } as const
 
 export const events = {
@@ -176,6 +332,8 @@ export const events = {
     /** Which client caused it, so that client can ignore its own echo. */
     origin: z.string().optional(),
   }),
+  'models.changed': z.object({ reason: z.enum(['added', 'removed', 'roles', 'download']) }),
+  'inference.stats': z.object({ stats: GenerationStats }),
 } as const
 
 export type Methods = typeof methods

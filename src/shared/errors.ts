@@ -18,6 +18,13 @@ export const ErrorCode = z.enum([
   'READ_ONLY',
   'DISK_FULL',
   'IO_ERROR',
+  'MODEL_INVALID',
+  'MODEL_TOO_LARGE',
+  'NO_MODEL',
+  'NO_VISION',
+  'UNREACHABLE',
+  'TIMEOUT',
+  'BAD_RESPONSE',
   'INTERNAL',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -30,7 +37,7 @@ export const WireError = z.object({
 })
 export type WireError = z.infer<typeof WireError>
 
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['DB_LOCKED', 'DISK_FULL', 'IO_ERROR', 'CANCELLED'])
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['DB_LOCKED', 'DISK_FULL', 'IO_ERROR', 'CANCELLED', 'UNREACHABLE', 'TIMEOUT'])
 
 export class FolioError extends Error {
   readonly code: ErrorCode

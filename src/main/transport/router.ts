@@ -35,6 +35,8 @@ export interface DispatchOptions {
   signal?: AbortSignal
   origin?: string
   onProgress?: (data: unknown) => void
+  /** In-process caller (the CLI). Renderers and network clients are never trusted. */
+  trusted?: boolean
 }
 
 export class Router {
@@ -51,7 +53,19 @@ export class Router {
         error: new FolioError('UNKNOWN_METHOD', `Unknown method: ${String(method).slice(0, 100)}`).toWire(),
       }
     }
-    const def = methods[method] as { kind: 'call' | 'stream'; input: z.ZodType; output: z.ZodType; progress?: z.ZodType }
+    const def = methods[method] as {
+      kind: 'call' | 'stream'
+      input: z.ZodType
+      output: z.ZodType
+      progress?: z.ZodType
+      trusted?: boolean
+    }
+    if (def.trusted && !opts.trusted) {
+      return {
+        ok: false,
+        error: new FolioError('FORBIDDEN', `${method} takes file paths and is only available from the command line.`).toWire(),
+      }
+    }
     let parsed: ReturnType<z.ZodType['safeParse']>
     try {
       parsed = def.input.safeParse(rawInput ?? {})
@@ -89,7 +103,7 @@ export class Router {
 
   /** In-process typed call (CLI, tests); throws FolioError on failure. */
   async call<M extends MethodName>(method: M, input: unknown, opts: DispatchOptions = {}): Promise<Output<M>> {
-    const res = await this.dispatch(method, input, opts)
+    const res = await this.dispatch(method, input, { trusted: true, ...opts })
     if (!res.ok) throw FolioError.fromWire(res.error)
     return res.output as Output<M>
   }

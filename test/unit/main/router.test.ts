@@ -14,7 +14,16 @@ describe('Router', () => {
 
   beforeAll(() => {
     s = createServices({ dataDir: tmp.path })
-    handlers = createHandlers({ articles: s.articles, exporter: s.exporter, images: s.images, dataDir: tmp.path, version: '9.9.9' })
+    handlers = createHandlers({
+      articles: s.articles,
+      exporter: s.exporter,
+      images: s.images,
+      registry: s.models,
+      downloads: s.downloads,
+      inference: s.inference,
+      dataDir: tmp.path,
+      version: '9.9.9',
+    })
   })
   afterAll(() => {
     s.dispose()

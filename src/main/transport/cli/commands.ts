@@ -9,10 +9,15 @@ import type { DocNode } from '../../../shared/doc'
 import { FolioError } from '../../../shared/errors'
 import type { FolioServices } from '../../app'
 import { toMarkdown } from '../../articles/export/to-markdown'
+import { MODEL_COMMANDS } from './model-commands'
 
 export interface ParsedArgs {
   positionals: string[]
   flags: Record<string, string | boolean | undefined>
+  /** Aborted on Ctrl-C: long commands stop (downloads pause) instead of dying mid-write. */
+  signal?: AbortSignal
+  /** Progress and streamed output (stderr for progress bars, stdout for streamed text). */
+  io?: { out: { write(s: string): unknown }; err: { write(s: string): unknown }; isTTY?: boolean }
 }
 
 export interface CliCommand {
@@ -22,7 +27,8 @@ export interface CliCommand {
   summary: string
   /** Flags this command accepts besides the global --data and --json (name → takes a value). */
   flags?: Record<string, 'string' | 'boolean'>
-  run(s: FolioServices, a: ParsedArgs): Promise<{ json: unknown; text: string }>
+  /** `text: null` when the command already streamed its text output. */
+  run(s: FolioServices, a: ParsedArgs): Promise<{ json: unknown; text: string | null }>
 }
 
 function need(a: ParsedArgs, i: number, what: string): string {
@@ -40,7 +46,7 @@ function summaryTable(list: ArticleSummary[]): string {
     .join('\n')
 }
 
-export const COMMANDS: CliCommand[] = [
+const ARTICLE_COMMANDS: CliCommand[] = [
   {
     path: ['articles', 'list'],
     usage: 'articles list [--trash]',
@@ -132,6 +138,8 @@ export const COMMANDS: CliCommand[] = [
     },
   },
 ]
+
+export const COMMANDS: CliCommand[] = [...ARTICLE_COMMANDS, ...MODEL_COMMANDS]
 
 export function findCommand(words: string[]): { cmd: CliCommand; rest: string[] } | null {
   for (const cmd of COMMANDS) {

@@ -18,6 +18,13 @@ const USER_ERRORS = new Set([
   'READ_ONLY',
   'DISK_FULL',
   'CANCELLED',
+  'MODEL_INVALID',
+  'MODEL_TOO_LARGE',
+  'NO_MODEL',
+  'NO_VISION',
+  'UNREACHABLE',
+  'TIMEOUT',
+  'UNAUTHORIZED',
 ])
 
 /** Where the CLI writes; process.stdout/stderr by default, string buffers in tests. */
@@ -61,17 +68,26 @@ export async function runCli(argv: string[], io: CliIO = { out: process.stdout, 
     const options: Record<string, { type: 'string' | 'boolean' }> = { ...GLOBAL_FLAGS }
     for (const [k, t] of Object.entries(cmd.flags ?? {})) options[k] = { type: t }
     const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
-    parsed = { positionals: r.positionals.slice(cmd.path.length), flags: r.values as ParsedArgs['flags'] }
+    parsed = { positionals: r.positionals.slice(cmd.path.length), flags: r.values as ParsedArgs['flags'], io }
   } catch (e) {
     io.err.write(`folio: ${(e as Error).message}\nUsage: npm run -s folio -- ${cmd.usage}\n`)
     return 1
   }
   const json = parsed.flags.json === true
   let services: FolioServices | null = null
+  // First Ctrl-C stops the command cleanly (a download pauses, a generation stops); a second one quits.
+  const ac = new AbortController()
+  parsed.signal = ac.signal
+  const onSigint = () => {
+    if (ac.signal.aborted) process.exit(130)
+    ac.abort()
+  }
+  process.on('SIGINT', onSigint)
   try {
     services = createServices({ dataDir: resolveDataDir({ flag: parsed.flags.data as string | undefined }) })
     const { json: doc, text } = await cmd.run(services, parsed)
-    io.out.write(json ? `${JSON.stringify(doc)}\n` : `${text}\n`)
+    if (json) io.out.write(`${JSON.stringify(doc)}\n`)
+    else if (text !== null) io.out.write(`${text}\n`)
     return 0
   } catch (e) {
     const w = isFolioError(e) ? e.toWire() : toWireError(e)
@@ -80,6 +96,7 @@ export async function runCli(argv: string[], io: CliIO = { out: process.stdout, 
     if (!user && !(e instanceof FolioError) && process.env.FOLIO_DEBUG) io.err.write(`${(e as Error)?.stack}\n`)
     return user ? 1 : 2
   } finally {
-    services?.dispose()
+    process.off('SIGINT', onSigint)
+    await services?.dispose()
   }
 }

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     try {
       await server.close()
     } finally {
-      services.dispose()
+      await services.dispose()
     }
     process.exit(0)
   }
