@@ -146,12 +146,12 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /** Turns the tail of llama-server's log into the one line a person should read. */
-export function explainStartFailure(logTail: string): { code: 'INVALID_INPUT' | 'NOT_FOUND' | 'IO_ERROR'; message: string } | null {
+export function explainStartFailure(logTail: string): { code: 'MODEL_INVALID' | 'INVALID_INPUT' | 'IO_ERROR'; message: string } | null {
   const line = (re: RegExp) => logTail.split('\n').find((l) => re.test(l))?.trim()
   const mismatch = line(/mismatch between (text model|vision and audio)/i)
   if (mismatch) {
     return {
-      code: 'INVALID_INPUT',
+      code: 'MODEL_INVALID',
       message: `The vision projector (mmproj) does not belong to this model: ${mismatch.replace(/^.*?(mismatch)/i, '$1')}`,
     }
   }
@@ -159,9 +159,9 @@ export function explainStartFailure(logTail: string): { code: 'INVALID_INPUT' | 
     return { code: 'IO_ERROR', message: 'llama-server could not listen on its port (address in use)' }
   }
   const mmprojFail = line(/failed to load (multimodal|mmproj|clip)|clip_(model_)?load|clip_init/i)
-  if (mmprojFail) return { code: 'INVALID_INPUT', message: `llama-server could not load the vision projector (mmproj): ${mmprojFail}` }
+  if (mmprojFail) return { code: 'MODEL_INVALID', message: `llama-server could not load the vision projector (mmproj): ${mmprojFail}` }
   const modelFail = line(/failed to load model|error loading model|unknown model architecture|invalid magic|gguf_init/i)
-  if (modelFail) return { code: 'INVALID_INPUT', message: `llama-server could not load the model: ${modelFail}` }
+  if (modelFail) return { code: 'MODEL_INVALID', message: `llama-server could not load the model: ${modelFail}` }
   const invalidArg = line(/error: (invalid argument|unknown argument)|error while handling argument/i)
   if (invalidArg) return { code: 'INVALID_INPUT', message: `llama-server rejected its arguments: ${invalidArg}` }
   return null
@@ -462,7 +462,7 @@ export class LlamaServerManager {
     while (!exited) {
       if (Date.now() > deadline) {
         throw new FolioError(
-          'IO_ERROR',
+          'TIMEOUT',
           `llama-server did not become ready within ${Math.round(this.opts.startTimeoutMs / 1000)} s` +
             (lastAnswer ? ` (last /health answer: ${lastAnswer})` : '') +
             `. Log tail:\n${this.tailText()}`,

@@ -9,10 +9,12 @@
  *  - `jsonSchema` → `response_format: {type: 'json_schema', json_schema: {name, schema, strict: true}}`.
  *  - Images (request.images go with the last user message) → `image_url` parts holding data: URLs,
  *    placed before the message's text.
- *  - CANCELLATION DOES NOT THROW: when `signal` aborts, the request is aborted and generate() RESOLVES
- *    with the text streamed so far and `stats.stopReason === 'cancelled'`, so Folio can keep partial
- *    text when a person presses Stop. Every other failure throws a FolioError; errors raised after
- *    some text arrived carry it in `details.partialText`.
+ *  - Cancellation (same contract as the node-llama-cpp engine): once the request has been sent, an
+ *    abort does not throw — generate() RESOLVES with the text streamed so far (possibly '') and
+ *    `stats.stopReason === 'cancelled'`, so Folio keeps partial text when a person presses Stop. A
+ *    signal already aborted before the request went out (or while a managed server was still
+ *    starting) rejects with FolioError CANCELLED. Every other failure throws a FolioError; errors
+ *    raised after some text arrived carry it in `details.partialText`.
  *  - Stats come from the final chunks' `usage` (prompt/completion token counts; the prompt count
  *    includes image tokens and cached tokens) and llama-server's `timings` (prompt_per_second,
  *    predicted_per_second); ttftMs/totalMs are measured here, from sending the request.
@@ -23,10 +25,12 @@
  * Error mapping (FolioError codes; see the end of this file for the rules):
  *   401 → UNAUTHORIZED "the server refused the API key"; 403 → FORBIDDEN; 404 → NOT_FOUND (model or
  *   endpoint); 400/422 → INVALID_INPUT with the server's message; 413 → PAYLOAD_TOO_LARGE;
- *   429, 5xx → retryable IO_ERROR with the server's message; connection refused / reset / DNS →
- *   retryable IO_ERROR "cannot reach <url>"; timeout → retryable IO_ERROR; a body that is neither
- *   SSE nor JSON → non-retryable IO_ERROR; images sent to a server without a vision model →
- *   INVALID_INPUT "this model cannot see images — add a vision model".
+ *   429, 5xx, a connection lost mid-response → retryable IO_ERROR with the server's message;
+ *   connection refused / DNS → retryable UNREACHABLE "cannot reach <url>"; no answer within
+ *   requestTimeoutMs → retryable TIMEOUT; a body that is neither SSE nor JSON → BAD_RESPONSE;
+ *   images sent to a server without a vision model → NO_VISION "this model cannot see images — add a
+ *   vision model"; an image the server cannot decode (llama-server: WebP without ffmpeg, corrupt
+ *   data) → UNSUPPORTED_MEDIA.
  */
 import { FolioError, type ErrorCode } from '../../../shared/errors'
 import type {
@@ -117,7 +121,7 @@ export class OpenAICompatibleEngine implements Engine {
     if (!req.messages.length) throw new FolioError('INVALID_INPUT', 'A request needs at least one message.')
     const messages = withRequestImages(req.messages, req.images)
     const hasImages = messages.some((m) => m.images?.length)
-    if (hasImages && !this.capabilities.vision) throw new FolioError('INVALID_INPUT', `${capitalize(NO_VISION_MESSAGE)}.`)
+    if (hasImages && !this.capabilities.vision) throw new FolioError('NO_VISION', `${capitalize(NO_VISION_MESSAGE)}.`, { retryable: false })
 
     const body: Record<string, unknown> = {
       model: this.opts.model ?? 'default',
@@ -141,15 +145,18 @@ export class OpenAICompatibleEngine implements Engine {
       text,
       stats: this.stats({ t0, ttft, loadMs, stopReason: 'cancelled', text }),
     })
-    const t0 = performance.now()
-    if (userSignal?.aborted) return cancelled('', t0, null, 0)
-
+    // Cancelled before the request went out (including while a managed server was starting): rejects.
+    if (userSignal?.aborted) throw cancelledError()
     let endpoint: OpenAIEndpoint
     try {
       endpoint = await this.resolveEndpoint(userSignal)
     } catch (e) {
-      if (userSignal?.aborted) return cancelled('', t0, null, 0)
+      if (userSignal?.aborted) throw cancelledError()
       throw e
+    }
+    if (userSignal?.aborted) {
+      endpoint.release?.()
+      throw cancelledError()
     }
     const loadMs = endpoint.loadMs ?? 0
     const url = `${apiBase(endpoint.baseUrl)}/chat/completions`
@@ -185,7 +192,7 @@ export class OpenAICompatibleEngine implements Engine {
       } else {
         const snippet = (await call.text(res)).slice(0, 200)
         throw new FolioError(
-          'IO_ERROR',
+          'BAD_RESPONSE',
           `${url} did not answer like an OpenAI-compatible server (content-type "${type || 'none'}": ${JSON.stringify(snippet)})`,
           { retryable: false },
         )
@@ -226,7 +233,7 @@ export class OpenAICompatibleEngine implements Engine {
       const json = parseJsonBody(await call.text(res), url, res.headers.get('content-type') ?? '')
       const data = json.data
       if (!Array.isArray(data) || data.length !== texts.length) {
-        throw new FolioError('IO_ERROR', `${url} returned ${Array.isArray(data) ? data.length : 'no'} embeddings for ${texts.length} texts`, {
+        throw new FolioError('BAD_RESPONSE', `${url} returned ${Array.isArray(data) ? data.length : 'no'} embeddings for ${texts.length} texts`, {
           retryable: false,
         })
       }
@@ -234,7 +241,7 @@ export class OpenAICompatibleEngine implements Engine {
       data.forEach((d: { index?: unknown; embedding?: unknown }, i: number) => {
         const index = typeof d.index === 'number' ? d.index : i
         if (!Array.isArray(d.embedding) || index < 0 || index >= texts.length) {
-          throw new FolioError('IO_ERROR', `${url} returned a malformed embedding`, { retryable: false })
+          throw new FolioError('BAD_RESPONSE', `${url} returned a malformed embedding`, { retryable: false })
         }
         out[index] = d.embedding as number[]
       })
@@ -257,7 +264,7 @@ export class OpenAICompatibleEngine implements Engine {
       const res = await call.fetch({ method: 'GET', headers: headers(endpoint.apiKey, false) })
       if (!res.ok) throw await httpError(res, url, {})
       const json = parseJsonBody(await call.text(res), url, res.headers.get('content-type') ?? '')
-      if (!Array.isArray(json.data)) throw new FolioError('IO_ERROR', `${url} returned no model list`, { retryable: false })
+      if (!Array.isArray(json.data)) throw new FolioError('BAD_RESPONSE', `${url} returned no model list`, { retryable: false })
       return (json.data as Array<{ id?: unknown; owned_by?: unknown }>)
         .filter((m) => typeof m.id === 'string')
         .map((m) => ({ id: m.id as string, ...(typeof m.owned_by === 'string' ? { ownedBy: m.owned_by } : {}) }))
@@ -370,6 +377,7 @@ function mapFinishReason(r: unknown): StopReason {
 }
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+const cancelledError = () => new FolioError('CANCELLED', 'The request was cancelled.')
 
 // --- one HTTP call: timeout, cancellation, error mapping -----------------------------------------
 
@@ -438,7 +446,7 @@ class Call {
 
   mapError(e: unknown): FolioError {
     if (this.timedOut) {
-      return new FolioError('IO_ERROR', `${origin(this.url)} did not answer within ${Math.round(this.timeoutMs / 1000)} s`, {
+      return new FolioError('TIMEOUT', `${origin(this.url)} did not answer within ${Math.round(this.timeoutMs / 1000)} s`, {
         retryable: true,
         cause: e,
       })
@@ -475,10 +483,10 @@ function networkError(e: unknown, url: string): FolioError {
     })
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|ECONNRESET/.test(code)) {
-    return new FolioError('IO_ERROR', `cannot reach ${origin(url)} (${code})`, { retryable: true, cause: e })
+    return new FolioError('UNREACHABLE', `cannot reach ${origin(url)} (${code})`, { retryable: true, cause: e })
   }
   if (/fetch failed/.test(msg)) {
-    return new FolioError('IO_ERROR', `cannot reach ${origin(url)}${err?.cause?.message ? ` (${err.cause.message})` : ''}`, {
+    return new FolioError('UNREACHABLE', `cannot reach ${origin(url)}${err?.cause?.message ? ` (${err.cause.message})` : ''}`, {
       retryable: true,
       cause: e,
     })
@@ -510,7 +518,7 @@ function parseJsonBody(text: string, url: string, type: string): Record<string, 
     /* fall through */
   }
   throw new FolioError(
-    'IO_ERROR',
+    'BAD_RESPONSE',
     `${url} did not answer with JSON (content-type "${type || 'none'}": ${JSON.stringify(text.slice(0, 200))})`,
     { retryable: false },
   )
@@ -543,7 +551,7 @@ async function readStream(
     try {
       chunk = JSON.parse(payload) as Record<string, unknown>
     } catch {
-      throw new FolioError('IO_ERROR', `${url} sent an event that is not JSON: ${JSON.stringify(payload.slice(0, 200))}`, {
+      throw new FolioError('BAD_RESPONSE', `${url} sent an event that is not JSON: ${JSON.stringify(payload.slice(0, 200))}`, {
         retryable: false,
       })
     }
@@ -571,7 +579,7 @@ async function readStream(
     if (value.startsWith(' ')) value = value.slice(1)
     if (field === 'data') data.push(value)
     else if (field !== 'event' && field !== 'id' && field !== 'retry' && !sawEvent) {
-      throw new FolioError('IO_ERROR', `${url} did not send server-sent events: ${JSON.stringify(line.slice(0, 200))}`, {
+      throw new FolioError('BAD_RESPONSE', `${url} did not send server-sent events: ${JSON.stringify(line.slice(0, 200))}`, {
         retryable: false,
       })
     }
@@ -650,7 +658,11 @@ function errorFromBody(
   const said = message ? `: ${message}` : ''
   const make = (code: ErrorCode, text: string, retryable?: boolean) => new FolioError(code, text, { retryable, details })
 
-  if (ctx.hasImages && NO_VISION_RE.test(message)) return make('INVALID_INPUT', `${capitalize(NO_VISION_MESSAGE)} (the server said: ${message})`, false)
+  if (ctx.hasImages && NO_VISION_RE.test(message)) return make('NO_VISION', `${capitalize(NO_VISION_MESSAGE)} (the server said: ${message})`, false)
+  if (ctx.hasImages && /failed to (load|decode|read) (the )?(image|media)/i.test(message)) {
+    // llama-server decodes with stb_image (PNG, JPEG, BMP, GIF…); WebP only when ffmpeg is installed.
+    return make('UNSUPPORTED_MEDIA', `the server could not decode an image — send PNG or JPEG (${message})`, false)
+  }
   if (status === 401) return make('UNAUTHORIZED', `the server refused the API key (${origin(url)}${said})`, false)
   if (status === 403) return make('FORBIDDEN', `the server refused access (${origin(url)}${said})`, false)
   if (status === 404) {
@@ -664,5 +676,5 @@ function errorFromBody(
   if (status === 501) return make('INVALID_INPUT', `${origin(url)} does not support this${said}`, false)
   if (status >= 500) return make('IO_ERROR', `${origin(url)} failed (${status})${said}`, true)
   if (status >= 400) return make('INVALID_INPUT', `${origin(url)} rejected the request (${status})${said}`, false)
-  return make('IO_ERROR', `${origin(url)} answered ${status}${said}`, false)
+  return make('BAD_RESPONSE', `${origin(url)} answered ${status}${said}`, false)
 }
