@@ -2,13 +2,14 @@
  * Electron entry point. Deliberately thin: services come from createServices (shared with serve
  * mode and the CLI); windows, protocol, IPC and hardening live in ./electron and ./transport/ipc.
  */
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, webContents } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, webContents } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isFolioError } from '../shared/errors'
 import { createServices, type FolioServices } from './app'
 import { resolveDataDir } from './common/data-dir'
 import { describeNativeLoadError, electronNativeBinding } from './electron/native'
+import { safeStorageCipher } from './electron/secret-cipher'
 import { APP_INDEX_URL, handleFolioProtocol, isAppUrl, registerFolioScheme } from './electron/protocol'
 import { applyContentSecurityPolicy, denyAllPermissions, hardenWebContents } from './electron/security'
 import { createMainWindow } from './electron/window'
@@ -49,7 +50,7 @@ function openWindow(): void {
 function start(): void {
   const nativeBinding = electronNativeBinding(app.getAppPath())
   try {
-    services = createServices({ dataDir, nativeBinding })
+    services = createServices({ dataDir, nativeBinding, secretCipher: safeStorageCipher(safeStorage) ?? undefined })
   } catch (e) {
     // Corrupt or too-new database, unwritable folder, wrong native build: explain and leave.
     const err = describeNativeLoadError(e, nativeBinding)
