@@ -34,6 +34,8 @@ export interface ServicesOptions {
   freeBytes?: (dir: string) => number
   /** Stop the vision server after this long idle (ms; 0 = never). */
   visionIdleStopMs?: number
+  /** The desktop app's file dialog, for "Add a GGUF file". */
+  pickFile?: (opts: { title: string; extensions: string[] }) => Promise<string | null>
 }
 
 export interface FolioServices {
@@ -81,6 +83,8 @@ export function createServices(opts: ServicesOptions): FolioServices {
       registry: models,
       downloads,
       inference,
+      pickFile: opts.pickFile,
+      uploadsDir: join(layout.models, 'uploads'),
       dataDir: layout.root,
       version: opts.version ?? readAppVersion(),
     }),

@@ -1,5 +1,7 @@
 /** Binds every contract method to its service. The compiler checks that none is missing. */
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { FolioError } from '../shared/errors'
 import { DOC_SCHEMA_VERSION } from '../shared/doc'
 import type { ArticleService } from './articles/article-service'
 import type { ExportService } from './articles/export/export-service'
@@ -17,6 +19,10 @@ export interface HandlerDeps {
   registry: ModelRegistry
   downloads: DownloadManager
   inference: InferenceService
+  /** Desktop file dialog (Electron); absent in serve mode and the CLI. */
+  pickFile?: (opts: { title: string; extensions: string[] }) => Promise<string | null>
+  /** Where serve-mode uploads of model files land. */
+  uploadsDir: string
   dataDir: string
   version: string
 }
@@ -54,6 +60,26 @@ export function createHandlers(d: HandlerDeps): Handlers {
       await d.inference.invalidate()
       return out
     },
+    'models.pickAndAdd': async ({ withMmproj, role }) => {
+      if (!d.pickFile) {
+        throw new FolioError('INVALID_INPUT', 'File dialogs exist only in the desktop app; in the browser, upload the GGUF file instead.')
+      }
+      const path = await d.pickFile({ title: 'Add a GGUF model', extensions: ['gguf'] })
+      if (!path) return { model: null }
+      const mmproj = withMmproj ? await d.pickFile({ title: 'Its vision projector (mmproj)', extensions: ['gguf'] }) : null
+      const model = await d.registry.addLocal({ path, mmproj: mmproj ?? undefined, role })
+      await d.inference.invalidate()
+      return { model }
+    },
+    'models.addUploaded': async ({ model, mmproj, role }) => {
+      const out = await d.registry.addLocal({
+        path: join(d.uploadsDir, model),
+        mmproj: mmproj ? join(d.uploadsDir, mmproj) : undefined,
+        role,
+      })
+      await d.inference.invalidate()
+      return out
+    },
     'models.addRemote': (input) => d.registry.addRemote(input),
     'models.remove': async ({ id }) => {
       const out = d.registry.remove(id)
@@ -67,6 +93,9 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'models.discardDownload': ({ catalogueId }) => d.downloads.discard(catalogueId),
 
     'inference.status': () => d.inference.status(),
+    'inference.llamaServer': () => d.inference.llamaServerInfo(),
+    'inference.installLlamaServer': async ({ gpu }, ctx) =>
+      d.inference.installLlamaServer(gpu, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) }),
     'inference.generate': async (input, ctx) => {
       const messages = input.messages ?? [{ role: 'user' as const, content: input.prompt ?? '' }]
       return d.inference.generate(

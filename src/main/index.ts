@@ -50,7 +50,17 @@ function openWindow(): void {
 function start(): void {
   const nativeBinding = electronNativeBinding(app.getAppPath())
   try {
-    services = createServices({ dataDir, nativeBinding, secretCipher: safeStorageCipher(safeStorage) ?? undefined })
+    services = createServices({
+      dataDir,
+      nativeBinding,
+      secretCipher: safeStorageCipher(safeStorage) ?? undefined,
+      pickFile: async ({ title, extensions }) => {
+        const parent = BrowserWindow.getFocusedWindow()
+        const options = { title, properties: ['openFile' as const], filters: [{ name: 'GGUF', extensions }] }
+        const r = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options)
+        return r.canceled ? null : (r.filePaths[0] ?? null)
+      },
+    })
   } catch (e) {
     // Corrupt or too-new database, unwritable folder, wrong native build: explain and leave.
     const err = describeNativeLoadError(e, nativeBinding)

@@ -88,6 +88,9 @@ export const ModelInfo = z.object({
 })
 export type ModelInfo = z.infer<typeof ModelInfo>
 
+/** A file uploaded into the models folder in serve mode (a file name, never a path). */
+export const UploadId = z.string().regex(/^upl_[0-9a-z]{12}\.gguf$/, 'not an upload id')
+
 export const DownloadState = z.object({
   status: z.enum(['none', 'partial', 'downloading', 'complete']),
   downloadedBytes: z.number(),
@@ -269,6 +272,22 @@ export const methods = {
       ModelInfo,
     ),
   ),
+  /** Desktop app: opens the system file dialog for a GGUF (and optionally its mmproj) and adds it. */
+  'models.pickAndAdd': mutation(
+    z.object({ withMmproj: z.boolean().default(false), role: ModelRole.optional() }).strict(),
+    z.object({ model: ModelInfo.nullable() }),
+  ),
+  /** Serve mode: adds files uploaded to /api/models/upload, named by the ids that upload returned. */
+  'models.addUploaded': mutation(
+    z
+      .object({
+        model: UploadId,
+        mmproj: UploadId.optional(),
+        role: ModelRole.optional(),
+      })
+      .strict(),
+    ModelInfo,
+  ),
   'models.addRemote': mutation(
     z
       .object({
@@ -306,6 +325,17 @@ export const methods = {
       embedder: z.string().nullable(),
       lastStats: GenerationStats.nullable(),
     }),
+  ),
+  /** Where the vision engine (llama-server) comes from, or what to do when there is none. */
+  'inference.llamaServer': query(
+    Empty,
+    z.object({ path: z.string().nullable(), source: z.string().nullable(), message: z.string().nullable() }),
+  ),
+  /** Downloads llama.cpp's official release build of llama-server for this platform and GPU. */
+  'inference.installLlamaServer': stream(
+    z.object({ gpu: z.enum(['cpu', 'cuda', 'vulkan']).default('cpu') }).strict(),
+    DownloadProgress,
+    z.object({ path: z.string(), asset: z.string() }),
   ),
   'inference.generate': stream(
     z

@@ -12,7 +12,9 @@ import type { EventBus } from '../common/event-bus'
 import type { ModelRepo, ModelRow } from '../models/model-repo'
 import type { ModelRegistry } from '../models/model-registry'
 import type { Engine, GenerateRequest, GenerateResult } from './engine'
-import { findLlamaServer } from './llama-server/binary'
+import type { DownloadProgress } from '../../shared/api'
+import { bundledLlamaCpp, defaultCacheRoot, findLlamaServer, type GpuFlavour } from './llama-server/binary'
+import { installReleaseLlamaServer } from './llama-server/release-download'
 import { LlamaServerManager, type LlamaServerStatus } from './llama-server/manager'
 import { NodeLlamaEngine } from './llama/node-llama-engine'
 import { getLlamaRuntime, type LlamaRuntime } from './llama/runtime'
@@ -106,6 +108,30 @@ export class InferenceService {
       embedder: name(roles.embedder),
       lastStats: this.lastStats,
     }
+  }
+
+  llamaServerInfo(): { path: string | null; source: string | null; message: string | null } {
+    const found = findLlamaServer({ settingsPath: this.deps.llamaServerPath?.() ?? null })
+    return found.path === null
+      ? { path: null, source: null, message: found.message }
+      : { path: found.path, source: found.source, message: null }
+  }
+
+  async installLlamaServer(
+    gpu: GpuFlavour,
+    opts: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void },
+  ): Promise<{ path: string; asset: string }> {
+    const out = await installReleaseLlamaServer({
+      tag: bundledLlamaCpp().tag,
+      cacheRoot: defaultCacheRoot(),
+      gpu,
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+    })
+    // The next vision request starts the newly installed binary.
+    await this.server?.dispose()
+    this.server = null
+    return out
   }
 
   /** Forgets engines of models that were removed or re-configured. */

@@ -1,4 +1,7 @@
-/** The app shell: sidebar (articles, trash switch, language) and the main pane. */
+/**
+ * The app shell: sidebar (articles, the Articles/Trash/Models switch, language), the main pane and
+ * the status bar. On first start (no writing model yet) it opens on the Models screen.
+ */
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from './api'
 import { displayTitle } from './articles/format'
@@ -8,18 +11,28 @@ import { TrashView } from './articles/TrashView'
 import { Banner } from './components/Banner'
 import { useToast } from './components/Toast'
 import { EditorPane } from './editor/EditorPane'
+import { StatusSlotContext } from './components/StatusSlot'
 import { useI18n } from './i18n/I18nProvider'
+import { AppStatusBar } from './models/AppStatusBar'
+import { writerState } from './models/models-store'
+import { ModelsView } from './models/ModelsView'
+import { useModelsSelector } from './models/ModelsProvider'
 
 export function App() {
   const client = useClient()
   const toast = useToast()
   const { t } = useI18n()
   const list = useArticleList(false)
-  const [view, setView] = useState<View>('articles')
+  // null until we know whether a writing model is set up (first start opens the Models screen).
+  const [view, setView] = useState<View | null>(null)
+  const writer = useModelsSelector((s) => writerState(s.list))
+  const [statusSlot, setStatusSlot] = useState<HTMLDivElement | null>(null)
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [autoSelected, setAutoSelected] = useState(false)
   const [freshId, setFreshId] = useState<string | null>(null)
   const [creating, setCreating] = useState(false)
+
+  if (view === null && writer !== 'loading') setView(writer === 'none' ? 'models' : 'articles')
 
   // Open the most recent article once the list first arrives.
   if (!autoSelected && list.articles) {
@@ -105,6 +118,8 @@ export function App() {
     }
   }, [])
 
+  const openModels = useCallback(() => setView('models'), [])
+
   return (
     <div className="app">
       <Sidebar
@@ -118,8 +133,15 @@ export function App() {
       />
       <main className="main">
         <Banner />
+        <StatusSlotContext.Provider value={statusSlot}>
         {view === 'trash' ? (
           <TrashView onRestored={() => list.refresh()} />
+        ) : view === 'models' ? (
+          <ModelsView />
+        ) : view === null ? (
+          <div className="pane-message" aria-busy="true">
+            <p>{t('app.loading')}</p>
+          </div>
         ) : selectedId ? (
           <EditorPane
             key={selectedId}
@@ -132,7 +154,9 @@ export function App() {
             <p>{t(list.articles?.length === 0 ? 'nav.empty' : 'main.empty')}</p>
           </div>
         )}
+        </StatusSlotContext.Provider>
       </main>
+      <AppStatusBar slotRef={setStatusSlot} onOpenModels={openModels} />
     </div>
   )
 }

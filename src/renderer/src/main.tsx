@@ -11,6 +11,7 @@ import { flushAll } from './articles/save-registry'
 import { DialogProvider } from './components/DialogProvider'
 import { ToastProvider } from './components/Toast'
 import { I18nProvider } from './i18n/I18nProvider'
+import { ModelsProvider } from './models/ModelsProvider'
 import './styles/app.css'
 
 const runtime = createRuntime()
@@ -29,7 +30,9 @@ createRoot(root).render(
       <I18nProvider>
         <ToastProvider>
           <DialogProvider>
-            <App />
+            <ModelsProvider>
+              <App />
+            </ModelsProvider>
           </DialogProvider>
         </ToastProvider>
       </I18nProvider>

@@ -21,6 +21,7 @@ describe('Router', () => {
       registry: s.models,
       downloads: s.downloads,
       inference: s.inference,
+      uploadsDir: tmp.path,
       dataDir: tmp.path,
       version: '9.9.9',
     })

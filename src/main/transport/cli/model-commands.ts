@@ -135,6 +135,39 @@ export const MODEL_COMMANDS: CliCommand[] = [
     },
   },
   {
+    path: ['llama-server', 'status'],
+    usage: 'llama-server status',
+    summary: 'Which llama-server the vision engine uses',
+    async run(s) {
+      const out = await s.router.call('inference.llamaServer', {})
+      return { json: out, text: out.path ? `${out.path} (${out.source})` : (out.message ?? 'not found') }
+    },
+  },
+  {
+    path: ['llama-server', 'install'],
+    usage: 'llama-server install [--gpu cpu|cuda|vulkan]',
+    summary: "Download llama.cpp's official llama-server build for this platform",
+    flags: { gpu: 'string' },
+    async run(s, a) {
+      const gpu = a.flags.gpu ?? 'cpu'
+      if (gpu !== 'cpu' && gpu !== 'cuda' && gpu !== 'vulkan') throw new FolioError('INVALID_INPUT', '--gpu must be cpu, cuda or vulkan.')
+      const err = a.io?.err
+      const out = await s.router.call(
+        'inference.installLlamaServer',
+        { gpu },
+        {
+          signal: a.signal,
+          onProgress: (p) => {
+            const q = p as { downloadedBytes: number; totalBytes: number; bytesPerSecond: number; etaSeconds: number | null }
+            err?.write(`\r${progressBar(q.downloadedBytes, q.totalBytes, q.bytesPerSecond, q.etaSeconds)}`)
+          },
+        },
+      )
+      err?.write('\n')
+      return { json: out, text: `Installed ${out.asset} → ${out.path}` }
+    },
+  },
+  {
     path: ['generate'],
     usage: 'generate "<prompt>" [--model ID] [--max-tokens N] [--seed N]',
     summary: 'Generate text with the writer model (streams; --json prints {text, stats})',

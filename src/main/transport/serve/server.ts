@@ -13,6 +13,7 @@ import { decodeJson, encodeJson } from '../../../shared/wire'
 import type { FolioServices } from '../../app'
 import { Auth, hostForUrl, HostGuard, SECURITY_HEADERS } from './security'
 import { resolveStatic, sendFile } from './static-files'
+import { receiveModelUpload } from './model-upload'
 import { attachWsClient } from './ws-bridge'
 
 export const MAX_BODY_BYTES = 96 * 1024 * 1024
@@ -63,6 +64,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
     if (url.pathname.startsWith('/api/image/')) return serveImage(url.pathname.slice('/api/image/'.length), res)
     if (url.pathname.startsWith('/api/rpc/')) return serveRpc(url.pathname.slice('/api/rpc/'.length), req, res)
+    if (url.pathname === '/api/models/upload') return serveModelUpload(req, res)
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendError(res, 405, new FolioError('INVALID_INPUT', 'Method not allowed.').toWire())
     }
@@ -122,6 +124,20 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const text = encodeJson(result)
     res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
     res.end(text)
+  }
+
+  async function serveModelUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return sendError(res, 405, new FolioError('INVALID_INPUT', 'Use POST to upload a model.').toWire())
+    try {
+      const output = await receiveModelUpload(req, join(opts.services.layout.models, 'uploads'))
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+      res.end(JSON.stringify({ ok: true, output }))
+    } catch (e) {
+      const w = toWireError(e)
+      res.setHeader('Connection', 'close')
+      res.on('finish', () => req.destroy())
+      sendError(res, statusFor(w.code), w)
+    }
   }
 
   http.on('upgrade', (req, socket, head) => {
@@ -202,6 +218,7 @@ function statusFor(code: WireError['code']): number {
     case 'PAYLOAD_TOO_LARGE':
       return 413
     case 'UNSUPPORTED_MEDIA':
+    case 'MODEL_INVALID':
       return 415
     case 'UNAUTHORIZED':
       return 401

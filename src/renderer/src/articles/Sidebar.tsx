@@ -1,15 +1,16 @@
-/** The left sidebar: brand, "New article", Articles/Trash switch, the list and the language switch. */
+/** The left sidebar: brand, "New article", the Articles/Trash/Models switch, the list and the language switch. */
 import type { ArticleListState } from './hooks'
 import { IconPlus } from '../components/icons'
 import { LANG_NAMES, LANGS, isLang } from '../i18n'
 import { useI18n } from '../i18n/I18nProvider'
 import { ArticleList } from './ArticleList'
 
-export type View = 'articles' | 'trash'
+export type View = 'articles' | 'trash' | 'models'
 
 interface Props {
   list: ArticleListState
-  view: View
+  /** null while the first screen is being chosen. */
+  view: View | null
   selectedId: string | null
   creating: boolean
   onCreate(): void
@@ -34,6 +35,9 @@ export function Sidebar({ list, view, selectedId, creating, onCreate, onSelect, 
         </button>
         <button type="button" className="seg-btn" aria-pressed={view === 'trash'} onClick={() => onView('trash')}>
           {t('nav.trash')}
+        </button>
+        <button type="button" className="seg-btn" aria-pressed={view === 'models'} onClick={() => onView('models')}>
+          {t('nav.models')}
         </button>
       </div>
       <div className="sidebar-list">

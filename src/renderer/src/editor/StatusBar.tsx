@@ -1,7 +1,12 @@
-/** Word count and save state. Subscribes to the editor and the autosave, not to the parent. */
+/**
+ * Word count and save state. Subscribes to the editor and the autosave, not to the parent. Shown
+ * in the left half of the app-wide status bar (a portal), or inline when there is none.
+ */
 import { useEditorState, type Editor } from '@tiptap/react'
+import { createPortal } from 'react-dom'
 import type { Autosave } from '../articles/autosave'
 import { errorMessage } from '../articles/hooks'
+import { useStatusSlot } from '../components/StatusSlot'
 import { useSaveState } from '../articles/useAutosave'
 import { wordCount } from '../i18n'
 import { useI18n } from '../i18n/I18nProvider'
@@ -11,6 +16,7 @@ export function StatusBar({ editor, autosave }: { editor: Editor; autosave: Auto
   const { t, lang } = useI18n()
   const words = useEditorState({ editor, selector: ({ editor: e }) => selectWordCount(e) })
   const save = useSaveState(autosave)
+  const slot = useStatusSlot()
 
   const text =
     save.status === 'saving'
@@ -21,8 +27,8 @@ export function StatusBar({ editor, autosave }: { editor: Editor; autosave: Auto
           ? t('status.dirty')
           : t('status.saved')
 
-  return (
-    <div className="statusbar" aria-label={t('status.label')} role="group">
+  const bar = (
+    <div className={slot ? 'editor-status' : 'statusbar'} aria-label={t('status.label')} role="group">
       <span className="status-words">{wordCount(t, words, lang)}</span>
       <span className={`status-save status-${save.status}`}>
         <span className="status-dot" aria-hidden="true" />
@@ -39,4 +45,5 @@ export function StatusBar({ editor, autosave }: { editor: Editor; autosave: Auto
       </span>
     </div>
   )
+  return slot ? createPortal(bar, slot) : bar
 }

@@ -1,0 +1,233 @@
+/// <reference lib="dom" />
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureFixtures } from '../fixtures/models'
+import { launchChromium } from '../helpers/browser'
+import { ROOT, startServe, type ServeProcess } from '../helpers/serve-process'
+import { tmpDir } from '../helpers/tmp'
+
+const require = createRequire(import.meta.url)
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+
+async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: number; targets: string[] }[]> {
+  await page.addScriptTag({ content: AXE_SOURCE })
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(o?: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe
+    const r = await axe.run()
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: (v.nodes as { html: string }[]).map((n) => n.html.slice(0, 200)) }))
+  })
+}
+
+const serious = (v: { impact: string }[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical')
+
+const TINY = 'Folio Tiny Chat'
+
+describe('Models screen in chromium (serve mode)', () => {
+  const dir = tmpDir('folio-e2e-models-')
+  const dataDir = join(dir.path, 'data')
+  let serve: ServeProcess
+  let browser: Browser
+  let page: Page
+  const consoleErrors: string[] = []
+
+  const tiny = () => page.getByTestId('installed-model').filter({ hasText: TINY })
+  const remote = () => page.getByTestId('installed-model').filter({ hasText: '127.0.0.1:9' })
+
+  beforeAll(async () => {
+    const { chat, mmproj } = await ensureFixtures(['chat', 'mmproj'])
+    // Registered through the real CLI, as a user would before the desktop file picker exists.
+    const added = spawnSync('npm', ['run', '-s', 'folio', '--', 'models', 'add', chat, '--mmproj', mmproj, '--data', dataDir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+    if (added.status !== 0) throw new Error(`models add failed:\n${added.stdout}\n${added.stderr}`)
+
+    serve = await startServe(['--port', '0', '--data', dataDir], { viaNpm: true })
+    browser = await launchChromium()
+    // bypassCSP only so the test can inject axe-core; the app itself runs under its CSP.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })
+    page = await ctx.newPage()
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text())
+    })
+    page.on('pageerror', (e) => consoleErrors.push(String(e)))
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await serve?.stop()
+    dir.cleanup()
+  })
+
+  it('opens on the articles when a writing model is set, and reaches Models from the sidebar', async () => {
+    await page.goto(serve.loginUrl)
+    const models = page.getByRole('button', { name: 'Models', exact: true })
+    await models.waitFor()
+    await expect.poll(() => page.getByRole('button', { name: 'Articles', exact: true }).getAttribute('aria-pressed')).toBe('true')
+    expect(await models.getAttribute('aria-pressed')).toBe('false')
+    await models.click()
+    await page.getByRole('heading', { name: 'Models', level: 2 }).waitFor()
+    expect(await models.getAttribute('aria-pressed')).toBe('true')
+    // A writer is configured: no first-start welcome.
+    expect(await page.getByTestId('models-welcome').count()).toBe(0)
+  })
+
+  it('lists the CLI-registered model with its details and roles', async () => {
+    const item = tiny()
+    await item.waitFor()
+    expect(await item.getByTestId('model-kind').textContent()).toBe('Local file')
+    expect(await item.getByTestId('model-where').textContent()).toMatch(/folio-tiny-chat\.gguf$/)
+    const text = (await item.textContent()) ?? ''
+    expect(text).toContain('llama')
+    expect(text).toMatch(/2,048 tokens/)
+    expect(text).toMatch(/folio-tiny-mmproj\.gguf/)
+    expect(await item.getByTestId('role-chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-role')))).toEqual(['writer', 'vision'])
+    // It holds writer and vision already; only "Use for search" is left to offer.
+    expect(await item.getByRole('button', { name: 'Use for writing' }).count()).toBe(0)
+    expect(await item.getByRole('button', { name: 'Use for search' }).count()).toBe(1)
+  })
+
+  it('shows the recommended models with sizes, licences and a fits hint', async () => {
+    const cards = page.getByTestId('catalogue-card')
+    await expect.poll(() => cards.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3)
+    expect(await cards.filter({ hasText: 'Qwen3-VL 4B' }).count()).toBe(1)
+    for (const card of await cards.all()) {
+      expect(await card.getByTestId('card-size').textContent()).toMatch(/^\d+(\.\d+)? GB$/)
+      expect(await card.getByTestId('fits').textContent()).toMatch(/\b(Fits|Needs)\b/)
+      expect(await card.textContent()).toContain('Apache-2.0')
+      expect(await card.getByRole('button', { name: /^(Download|Resume|Installed)$/ }).count()).toBe(1)
+    }
+    expect(await page.getByTestId('system-line').textContent()).toMatch(/GB memory .*CPU/i)
+  })
+
+  it('shows a failed download with Retry, and keeps it across screens', async () => {
+    const card = page.getByTestId('catalogue-card').filter({ hasText: 'Embedding' })
+    await card.getByRole('button', { name: 'Download' }).click()
+    // Offline test machines fail at once (UNREACHABLE); with a network the download really starts.
+    const error = card.getByTestId('download-error')
+    const detail = card.getByTestId('download-detail')
+    const started = async () => (await detail.count()) > 0 && /MB\/s|left/.test((await detail.textContent()) ?? '')
+    await expect.poll(async () => (await error.count()) > 0 || (await started()), { timeout: 30_000 }).toBe(true)
+    if ((await error.count()) === 0) {
+      expect(await card.getByRole('progressbar').getAttribute('aria-valuenow')).toMatch(/^\d+$/)
+      await card.getByRole('button', { name: 'Pause' }).click()
+      await card.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 })
+      return
+    }
+    expect((await error.textContent())?.length).toBeGreaterThan(10)
+    await card.getByRole('button', { name: 'Retry' }).waitFor()
+    // The in-flight state lives above the screens.
+    await page.getByRole('button', { name: 'Articles', exact: true }).click()
+    await page.getByRole('button', { name: 'Models', exact: true }).click()
+    await card.getByTestId('download-error').waitFor()
+    await card.getByRole('button', { name: 'Retry' }).click()
+    await card.getByTestId('download-error').waitFor({ timeout: 30_000 })
+    await card.getByRole('button', { name: 'Dismiss' }).click()
+    await card.getByRole('button', { name: 'Download' }).waitFor()
+  })
+
+  it('generates text with the tiny model in "Try it" and shows its speed', async () => {
+    await page.getByLabel('Prompt', { exact: true }).fill('Say hello.')
+    await page.getByLabel('Max tokens').fill('16')
+    await page.getByRole('button', { name: 'Generate' }).click()
+    const stats = page.getByTestId('try-stats')
+    await expect.poll(() => stats.textContent(), { timeout: 60_000 }).toMatch(/first token \d[\d,]* ms · \d+(\.\d+)? tok\/s/)
+    expect(((await page.getByTestId('try-output').textContent()) ?? '').length).toBeGreaterThan(0)
+    expect(await page.getByTestId('try-error').count()).toBe(0)
+
+    // The status bar: writer model, backend and the last generation's numbers.
+    expect(await page.getByTestId('status-model').textContent()).toContain(TINY)
+    expect(await page.getByTestId('status-backend').textContent()).toMatch(/cpu/i)
+    await expect.poll(() => page.getByTestId('status-stats').textContent()).toMatch(/tok\/s/)
+  })
+
+  it('stops a long generation', async () => {
+    await page.getByLabel('Max tokens').fill('32768')
+    await page.getByRole('button', { name: 'Generate' }).click()
+    const output = page.getByTestId('try-output')
+    await expect.poll(async () => ((await output.textContent()) ?? '').replace('Waiting for the first token…', '').length, { timeout: 60_000 }).toBeGreaterThan(0)
+    const stop = page.getByRole('button', { name: 'Stop' })
+    expect(await stop.isEnabled()).toBe(true)
+    await stop.click()
+    await expect.poll(() => page.getByTestId('try-stats').textContent(), { timeout: 15_000 }).toMatch(/Stopped/)
+    expect(await page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true)
+    expect(await stop.isEnabled()).toBe(false)
+  })
+
+  it('validates the remote server form inline', async () => {
+    const url = page.getByLabel('Server URL')
+    await page.getByRole('button', { name: 'Add server' }).click()
+    expect(await page.getByTestId('remote-url-error').textContent()).toBe('Enter the server’s URL.')
+    await url.fill('localhost:8080/v1')
+    await page.getByRole('button', { name: 'Add server' }).click()
+    expect(await page.getByTestId('remote-url-error').textContent()).toMatch(/starts with http:\/\/ or https:\/\//)
+    expect(await url.getAttribute('aria-invalid')).toBe('true')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('url')
+    expect(await remote().count()).toBe(0)
+  })
+
+  it('adds a remote server (the API key is sent once, never shown) and removes it', async () => {
+    await page.getByLabel('Server URL').fill('http://127.0.0.1:9/v1')
+    await page.getByLabel('Model name (optional)').fill('qwen-test')
+    await page.getByLabel('API key (optional)').fill('sk-secret-folio-e2e')
+    expect(await page.getByLabel('API key (optional)').getAttribute('type')).toBe('password')
+    await page.getByRole('button', { name: 'Add server' }).click()
+    const item = remote()
+    await item.waitFor()
+    expect(await page.getByTestId('remote-url-error').count()).toBe(0)
+    expect(await item.getByTestId('model-kind').textContent()).toBe('Remote server')
+    expect(await item.getByTestId('model-where').textContent()).toBe('http://127.0.0.1:9/v1')
+    expect(await item.textContent()).toMatch(/API key:?\s*Stored/)
+    expect(await page.getByLabel('API key (optional)').inputValue()).toBe('')
+    expect(await page.content()).not.toContain('sk-secret-folio-e2e')
+
+    await item.getByRole('button', { name: 'Remove' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByRole('button', { name: 'Remove' }).click()
+    await expect.poll(() => remote().count()).toBe(0)
+  })
+
+  it('has no serious or critical accessibility violations on the Models screen', async () => {
+    await page.getByRole('heading', { name: 'Models', level: 2 }).waitFor()
+    expect(serious(await axeViolations(page))).toEqual([])
+
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true })
+    await page.setViewportSize({ width: 1280, height: 2200 })
+    await page.screenshot({ path: join(ROOT, 'test-results', 'models.png') })
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+
+  it('creates a new article from the Models screen; the status bar holds the editor status too', async () => {
+    await page.getByRole('button', { name: 'New article' }).click()
+    await page.getByRole('textbox', { name: 'Title' }).fill('Model notes')
+    await expect.poll(() => page.getByTestId('save-status').textContent(), { timeout: 10_000 }).toMatch(/Saved/)
+    const bar = page.getByRole('contentinfo')
+    expect(await bar.getByTestId('save-status').count()).toBe(1)
+    expect(await bar.getByTestId('status-model').textContent()).toContain(TINY)
+    // The model name opens the Models screen.
+    await bar.getByTestId('status-model').click()
+    await page.getByRole('heading', { name: 'Models', level: 2 }).waitFor()
+  })
+
+  it('opens on the Models screen with a welcome when no writing model is set', async () => {
+    await tiny().getByRole('button', { name: 'Remove' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click()
+    await expect.poll(() => tiny().count()).toBe(0)
+    await page.reload()
+    await page.getByTestId('models-welcome').waitFor()
+    expect(await page.getByRole('button', { name: 'Models', exact: true }).getAttribute('aria-pressed')).toBe('true')
+    expect(await page.getByTestId('status-model').textContent()).toBe('No writing model')
+    await page.getByTestId('catalogue-card').first().waitFor({ timeout: 30_000 })
+    await page.screenshot({ path: join(ROOT, 'test-results', 'models-first-start.png') })
+    await page.getByRole('button', { name: 'Generate' }).click()
+    await expect.poll(() => page.getByTestId('try-error').textContent(), { timeout: 30_000 }).toMatch(/No writer model is set/)
+  })
+
+  it('logged no errors in the browser console', () => {
+    expect(consoleErrors).toEqual([])
+  })
+})
