@@ -11,7 +11,6 @@ import { prepareDataDir, type DataLayout } from './common/data-dir'
 import { createHandlers, readAppVersion } from './handlers'
 import { ImageService } from './images/image-service'
 import { InferenceService } from './inference/inference-service'
-import { getLlamaRuntime } from './inference/llama/runtime'
 import { FileSecretStore, type Cipher } from './common/secrets'
 import { CATALOGUE, type CatalogueModel } from './models/catalogue'
 import { DownloadManager } from './models/download-manager'
@@ -66,7 +65,7 @@ export function createServices(opts: ServicesOptions): FolioServices {
   articles.purgeExpiredTrash()
   const modelRepo = new ModelRepo(db)
   const secrets = new FileSecretStore(join(layout.root, 'secrets.json'), opts.secretCipher ?? null)
-  const models = new ModelRegistry(modelRepo, secrets, events, async () => (await getLlamaRuntime()).llama)
+  const models = new ModelRegistry(modelRepo, secrets, events, async () => (await (await import('./inference/llama/runtime')).getLlamaRuntime()).llama)
   const downloads = new DownloadManager(layout.models, opts.catalogue ?? CATALOGUE, models, events, opts.freeBytes)
   const inference = new InferenceService({
     registry: models,

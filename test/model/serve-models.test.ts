@@ -26,7 +26,7 @@ describe('adding a GGUF file from the browser (serve mode)', () => {
   })
 
   const upload = (body: Buffer) =>
-    fetch(`${server.url}api/models/upload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body })
+    fetch(`${server.url}api/models/upload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: new Blob([new Uint8Array(body)]) })
 
   it('uploads the model and its projector, then registers them by upload id', async () => {
     const m = await (await upload(readFileSync(fixturePath('chat')))).json()

@@ -16,8 +16,8 @@ import type { DownloadProgress } from '../../shared/api'
 import { bundledLlamaCpp, defaultCacheRoot, findLlamaServer, type GpuFlavour } from './llama-server/binary'
 import { installReleaseLlamaServer } from './llama-server/release-download'
 import { LlamaServerManager, type LlamaServerStatus } from './llama-server/manager'
-import { NodeLlamaEngine } from './llama/node-llama-engine'
-import { getLlamaRuntime, type LlamaRuntime } from './llama/runtime'
+import type { NodeLlamaEngine } from './llama/node-llama-engine'
+import type { LlamaRuntime } from './llama/runtime'
 import { OpenAICompatibleEngine } from './openai/client'
 
 export interface InferenceDeps {
@@ -46,7 +46,9 @@ export class InferenceService {
     if (last) this.lastStats = JSON.parse(last.stats) as GenerationStats
   }
 
-  runtime(): Promise<LlamaRuntime> {
+  /** node-llama-cpp is imported on first use: it costs ~0.6 s, which commands without a model should not pay. */
+  async runtime(): Promise<LlamaRuntime> {
+    const { getLlamaRuntime } = await import('./llama/runtime')
     return getLlamaRuntime()
   }
 
@@ -164,6 +166,7 @@ export class InferenceService {
     const existing = this.local.get(row.id)
     if (existing) return existing
     const rt = await this.runtime()
+    const { NodeLlamaEngine } = await import('./llama/node-llama-engine')
     const engine = new NodeLlamaEngine(rt, row.path!, {
       id: row.id,
       modelName: row.name,

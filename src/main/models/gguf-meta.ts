@@ -1,6 +1,6 @@
 /** What Folio shows and checks about a GGUF file, read from its header only (fast, no weights). */
 import { basename } from 'node:path'
-import { readGgufFileInfo, type GgufFileInfo } from 'node-llama-cpp'
+import type { GgufFileInfo } from 'node-llama-cpp'
 import { FolioError } from '../../shared/errors'
 
 // llama.cpp's LLAMA_FTYPE values (general.file_type) for the quantizations people actually download.
@@ -56,6 +56,8 @@ export async function checkMmproj(mmprojPath: string, textEmbedding: number | nu
   const file = basename(mmprojPath)
   let info: GgufFileInfo
   try {
+    // Loaded on demand: node-llama-cpp costs ~0.6 s to import, which every CLI command would pay.
+    const { readGgufFileInfo } = await import('node-llama-cpp')
     info = await readGgufFileInfo(mmprojPath, { readTensorInfo: true, logWarnings: false })
   } catch (e) {
     const code = (e as { code?: string }).code

@@ -9,7 +9,6 @@ import type { ModelInfo, ModelRole } from '../../shared/api'
 import { FolioError } from '../../shared/errors'
 import type { EventBus } from '../common/event-bus'
 import type { SecretStore } from '../common/secrets'
-import { inspectModelFile } from '../inference/llama/model-check'
 import { checkMmproj, summarize } from './gguf-meta'
 import type { ModelRepo, ModelRow } from './model-repo'
 
@@ -83,6 +82,7 @@ export class ModelRegistry {
   async addLocal(input: AddLocalInput): Promise<ModelInfo> {
     const path = resolve(input.path)
     const llama = await this.llama()
+    const { inspectModelFile } = await import('../inference/llama/model-check')
     const inspected = await inspectModelFile(llama, path)
     const summary = summarize(inspected.info)
     const mmproj = input.mmproj ? resolve(input.mmproj) : undefined

@@ -263,7 +263,7 @@ describe('createServices data folder', () => {
    * on /proc, and a synchronous hang inside this worker could not be timed out by the test runner.
    */
   function startErrorInChild(dataDir: string): { code: string; message: string } {
-    const script = join(tmp.path, 'start.ts')
+    const script = join(tmp.path, 'start.mts')
     writeFileSync(
       script,
       `import { createServices } from ${JSON.stringify(join(ROOT, 'src/main/app.ts'))}
