@@ -5,7 +5,8 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureFixtures } from '../fixtures/models'
+import { findLlamaServer } from '../../src/main/inference/llama-server/binary'
+import { ensureFixtures, fixturePath } from '../fixtures/models'
 import { launchChromium } from '../helpers/browser'
 import { ROOT, startServe, type ServeProcess } from '../helpers/serve-process'
 import { tmpDir } from '../helpers/tmp'
@@ -34,7 +35,11 @@ describe('Models screen in chromium (serve mode)', () => {
   let page: Page
   const consoleErrors: string[] = []
 
-  const tiny = () => page.getByTestId('installed-model').filter({ hasText: TINY })
+  // The CLI-registered copy; an uploaded copy of the same file has the same name but lives in models/uploads.
+  const tiny = () => page.getByTestId('installed-model').filter({ hasText: TINY }).filter({ hasText: 'folio-tiny-chat.gguf' })
+  const uploaded = () => page.getByTestId('installed-model').filter({ hasText: /upl_[0-9a-z]{12}\.gguf/ })
+  const fileSection = () => page.getByRole('region', { name: 'Add a GGUF file' })
+  const engineSection = () => page.getByRole('region', { name: 'Vision engine (llama-server)' })
   const remote = () => page.getByTestId('installed-model').filter({ hasText: '127.0.0.1:9' })
 
   beforeAll(async () => {
@@ -189,6 +194,121 @@ describe('Models screen in chromium (serve mode)', () => {
     const dialog = page.getByRole('dialog')
     await dialog.getByRole('button', { name: 'Remove' }).click()
     await expect.poll(() => remote().count()).toBe(0)
+  })
+
+  it('offers an upload form in the browser and checks it before sending anything', async () => {
+    const section = fileSection()
+    await section.waitFor()
+    // Serve mode: file inputs, not the desktop file dialog.
+    expect(await section.getByRole('button', { name: 'Choose GGUF file…' }).count()).toBe(0)
+    expect(await section.textContent()).toContain('npm run -s folio -- models add FILE --mmproj FILE')
+    await section.getByRole('button', { name: 'Add model' }).click()
+    expect(await section.getByTestId('file-model-error').textContent()).toBe('Choose the model file.')
+    expect(await section.getByLabel('Model file (.gguf)').getAttribute('aria-invalid')).toBe('true')
+
+    await section.getByLabel('Model file (.gguf)').setInputFiles(fixturePath('chat'))
+    expect(await section.getByTestId('file-model-error').count()).toBe(0)
+    await section.getByLabel('Use it for').selectOption('vision')
+    await section.getByRole('button', { name: 'Add model' }).click()
+    expect(await section.getByTestId('file-role-error').textContent()).toMatch(/image projector/)
+    expect(await section.getByTestId('upload-progress').count()).toBe(0)
+    await section.getByLabel('Use it for').selectOption('')
+  })
+
+  it('shows the server’s error for a file that is not a GGUF model', async () => {
+    const section = fileSection()
+    const before = await page.getByTestId('installed-model').count()
+    await section.getByLabel('Model file (.gguf)').setInputFiles({
+      name: 'x.gguf',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from('These are notes, not a model.\n'),
+    })
+    await section.getByRole('button', { name: 'Add model' }).click()
+    const error = section.getByTestId('file-error')
+    await error.waitFor()
+    expect(await section.getByTestId('file-error-message').textContent()).toBe('This is not a GGUF model file.')
+    expect(await error.textContent()).toContain('Could not upload “x.gguf”')
+    expect(await page.getByTestId('installed-model').count()).toBe(before)
+    expect(await section.getByRole('button', { name: 'Add model' }).isEnabled()).toBe(true)
+    // Chromium logs every 4xx answer to an XHR; this one is expected (and the only one allowed).
+    const expected = /Failed to load resource: the server responded with a status of 415/
+    await expect.poll(() => consoleErrors.some((m) => expected.test(m))).toBe(true)
+    consoleErrors.splice(consoleErrors.findIndex((m) => expected.test(m)), 1)
+  })
+
+  it('shows upload progress and cancels an upload', async () => {
+    const section = fileSection()
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Network.enable')
+    // About 6 s for the 384 KB fixture: long enough to see the bar and press Cancel.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 64 * 1024 })
+    try {
+      await section.getByLabel('Model file (.gguf)').setInputFiles(fixturePath('chat'))
+      await section.getByRole('button', { name: 'Add model' }).click()
+      const bar = section.getByRole('progressbar', { name: 'Uploading folio-tiny-chat.gguf' })
+      await bar.waitFor()
+      expect(await section.getByTestId('file-error').count()).toBe(0)
+      await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(0)
+      // Bytes done of the total, and the speed once it can be told.
+      await expect.poll(() => section.getByTestId('upload-progress').textContent()).toMatch(/\d+ KB of 384 KB · \d+\.\d MB\/s/)
+      expect(await section.getByRole('button', { name: 'Uploading…' }).isDisabled()).toBe(true)
+      await section.getByRole('button', { name: 'Cancel' }).click()
+      await page.getByText('Upload cancelled.').waitFor()
+      expect(await bar.count()).toBe(0)
+      expect(await section.getByTestId('file-error').count()).toBe(0)
+      expect(await uploaded().count()).toBe(0)
+    } finally {
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+      await cdp.detach()
+    }
+  })
+
+  it('uploads a GGUF file with its image projector and adds it with a role', async () => {
+    const section = fileSection()
+    await section.getByLabel('Model file (.gguf)').setInputFiles(fixturePath('chat'))
+    await section.getByLabel('Image projector (mmproj, optional)').setInputFiles(fixturePath('mmproj'))
+    await section.getByLabel('Use it for').selectOption('vision')
+    await section.getByRole('button', { name: 'Add model' }).click()
+
+    const item = uploaded()
+    await item.waitFor({ timeout: 30_000 })
+    expect(await item.getByTestId('model-kind').textContent()).toBe('Local file')
+    expect(await item.getByTestId('model-where').textContent()).toMatch(/[\\/]uploads[\\/]upl_[0-9a-z]{12}\.gguf$/)
+    expect(await item.textContent()).toMatch(/Image projector:\s*\S*upl_[0-9a-z]{12}\.gguf/)
+    expect(await item.textContent()).toContain(TINY)
+    expect(await item.getByTestId('role-chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-role')))).toEqual(['vision'])
+    // The vision role moved from the CLI-registered model.
+    await expect.poll(() => tiny().getByTestId('role-chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-role')))).toEqual(['writer'])
+
+    // The form is ready for the next file.
+    await page.getByRole('region', { name: 'Notifications' }).getByText(`Added ${TINY}`).waitFor()
+    expect(await section.getByLabel('Model file (.gguf)').inputValue()).toBe('')
+    expect(await section.getByLabel('Image projector (mmproj, optional)').inputValue()).toBe('')
+    expect(await section.getByLabel('Use it for').inputValue()).toBe('')
+    expect(await section.getByTestId('file-error').count()).toBe(0)
+    expect(await section.getByTestId('upload-progress').count()).toBe(0)
+  })
+
+  it('shows where the vision engine (llama-server) comes from', async () => {
+    const found = findLlamaServer()
+    const section = engineSection()
+    await section.waitFor()
+    if (found.path !== null) {
+      const ready = section.getByTestId('llama-server-ready')
+      await ready.waitFor()
+      expect(await section.getByTestId('llama-server-path').textContent()).toBe(found.path)
+      expect(await ready.textContent()).toMatch(/Ready: .+ \((Folio’s own copy, built from source or downloaded|found on PATH|chosen in Settings)\)$/)
+      expect(await section.getByRole('button', { name: 'Download llama-server' }).count()).toBe(0)
+    } else {
+      // Machines without a built llama-server: what to do, and the download.
+      await section.getByTestId('llama-server-missing').waitFor()
+      expect(await section.getByTestId('llama-server-missing').textContent()).toContain('npm run llama-server:build')
+      expect(await section.getByLabel('GPU').inputValue()).toMatch(/^(cpu|cuda|vulkan)$/)
+      expect(await section.getByRole('button', { name: 'Download llama-server' }).count()).toBe(1)
+    }
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true })
+    await fileSection().screenshot({ path: join(ROOT, 'test-results', 'models-add-file.png') })
+    await section.screenshot({ path: join(ROOT, 'test-results', 'models-vision-engine.png') })
   })
 
   it('has no serious or critical accessibility violations on the Models screen', async () => {

@@ -8,11 +8,13 @@ import { useRuntime } from '../api'
 import { useToast } from '../components/Toast'
 import { useI18n } from '../i18n/I18nProvider'
 import { DownloadStore, type DownloadUi } from './download-store'
+import { LlamaServerStore, type LlamaServerSnapshot } from './llama-server-store'
 import { ModelsStore, type ModelsSnapshot } from './models-store'
 
 interface Stores {
   models: ModelsStore
   downloads: DownloadStore
+  llamaServer: LlamaServerStore
 }
 
 const ModelsContext = createContext<Stores | null>(null)
@@ -22,11 +24,13 @@ export function ModelsProvider({ children }: { children: ReactNode }) {
   const toast = useToast()
   const { t } = useI18n()
   const onComplete = useRef<(id: string, models: ModelInfo[]) => void>(() => {})
+  const onEngineInstalled = useRef<(path: string) => void>(() => {})
   useEffect(() => {
     onComplete.current = (_id, models) => {
       const name = models[0]?.name
       toast.show({ kind: 'success', message: name ? t('models.dl.completeNamed', { name }) : t('models.dl.complete') })
     }
+    onEngineInstalled.current = (path) => toast.show({ kind: 'success', message: t('models.engine.installed', { path }) })
   })
   const [stores] = useState<Stores>(() => {
     const models = new ModelsStore(client, connection)
@@ -36,7 +40,8 @@ export function ModelsProvider({ children }: { children: ReactNode }) {
         models.refreshAll()
       },
     })
-    return { models, downloads }
+    const llamaServer = new LlamaServerStore(client, { onInstalled: (out) => onEngineInstalled.current(out.path) })
+    return { models, downloads, llamaServer }
   })
 
   useEffect(() => stores.models.start(), [stores])
@@ -68,4 +73,14 @@ export function useDownloadStore(): DownloadStore {
 export function useDownload(id: string): DownloadUi | undefined {
   const store = useStores().downloads
   return useSyncExternalStore(store.subscribe, () => store.getSnapshot()[id])
+}
+
+export function useLlamaServerStore(): LlamaServerStore {
+  return useStores().llamaServer
+}
+
+/** Re-renders only when the selected part of the vision-engine state changes. */
+export function useLlamaServerSelector<T>(selector: (s: LlamaServerSnapshot) => T): T {
+  const store = useStores().llamaServer
+  return useSyncExternalStore(store.subscribe, () => selector(store.getSnapshot()))
 }

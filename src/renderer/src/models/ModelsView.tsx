@@ -1,15 +1,17 @@
-/** The Models screen: installed models and roles, "Try it", recommended downloads, adding models. */
+/** The Models screen: installed models and roles, "Try it", recommended downloads, adding models, the vision engine. */
 import { useEffect } from 'react'
 import { useI18n } from '../i18n/I18nProvider'
-import { AddFileHelp, AddRemoteForm } from './AddModel'
+import { AddFileSection, AddRemoteForm } from './AddModel'
 import { CatalogueSection } from './CatalogueSection'
 import { InstalledModels } from './InstalledModels'
-import { useModelsSelector, useModelsStore } from './ModelsProvider'
+import { useLlamaServerStore, useModelsSelector, useModelsStore } from './ModelsProvider'
 import { TryIt } from './TryIt'
+import { VisionEngineSection } from './VisionEngine'
 
 export function ModelsView() {
   const { t } = useI18n()
   const store = useModelsStore()
+  const engine = useLlamaServerStore()
   const list = useModelsSelector((s) => s.list)
   const catalogue = useModelsSelector((s) => s.catalogue)
 
@@ -18,6 +20,10 @@ export function ModelsView() {
     store.refresh('list')
     store.refreshCatalogue()
   }, [store])
+  useEffect(() => {
+    // Not while a download runs: it refreshes when it ends.
+    if (!engine.isRunning()) void engine.refresh()
+  }, [engine])
 
   const noWriter = list.data !== null && list.data.roles.writer === null
   const catalogueSection = <CatalogueSection catalogue={catalogue} onRetry={() => store.refreshCatalogue()} />
@@ -39,7 +45,8 @@ export function ModelsView() {
         <TryIt />
         {!noWriter && catalogueSection}
         <AddRemoteForm />
-        <AddFileHelp />
+        <AddFileSection />
+        <VisionEngineSection />
       </div>
     </section>
   )
