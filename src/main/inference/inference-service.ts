@@ -11,7 +11,9 @@ import { FolioError } from '../../shared/errors'
 import type { EventBus } from '../common/event-bus'
 import type { ModelRepo, ModelRow } from '../models/model-repo'
 import type { ModelRegistry } from '../models/model-registry'
-import type { Engine, GenerateRequest, GenerateResult } from './engine'
+import type { z } from 'zod'
+import type { Engine, GenerateRequest, GenerateResult, JsonSchema } from './engine'
+import { generateStructured, type StructuredResult } from './structured'
 import type { DownloadProgress } from '../../shared/api'
 import { bundledLlamaCpp, defaultCacheRoot, findLlamaServer, type GpuFlavour } from './llama-server/binary'
 import { installReleaseLlamaServer } from './llama-server/release-download'
@@ -77,6 +79,16 @@ export class InferenceService {
     this.deps.repo.recordGeneration(modelId, opts.purpose ?? 'generate', stats, (this.deps.now ?? Date.now)())
     this.deps.events.emit('inference.stats', { stats })
     return { text: result.text, stats }
+  }
+
+  /** A JSON answer validated by `validator` (grammar-constrained; one retry; BAD_RESPONSE after). */
+  async generateJson<T>(
+    role: ModelRole,
+    req: Omit<GenerateRequest, 'jsonSchema'> & { jsonSchema: JsonSchema },
+    validator: z.ZodType<T>,
+    opts: { modelId?: string; purpose?: string } = {},
+  ): Promise<StructuredResult<T>> {
+    return generateStructured((q) => this.generate(role, q, opts), req, validator)
   }
 
   async status(): Promise<{
