@@ -9,8 +9,9 @@
  *   node-llama-cpp's GGUF insights; when it does not, the numbers and what to change (fewer GPU
  *   layers — with the largest count that fits —, a smaller quantization, a smaller context).
  *
- * Errors are `FolioError`s with `details.reason` (see `ModelProblem`). Until dedicated codes exist
- * (MODEL_INVALID, MODEL_TOO_LARGE) they use INVALID_INPUT, and NOT_FOUND for a missing file.
+ * Errors are `FolioError`s: MODEL_INVALID (not GGUF, truncated, a projector, unknown architecture,
+ * no tokenizer), MODEL_TOO_LARGE (does not fit), NOT_FOUND (missing file), each with
+ * `details.reason` (see `ModelProblem`).
  */
 import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
@@ -27,7 +28,8 @@ export type ModelProblem =
   | 'too-large'
 
 function modelError(problem: ModelProblem, message: string, details: Record<string, unknown> = {}, cause?: unknown): FolioError {
-  return new FolioError(problem === 'not-found' ? 'NOT_FOUND' : 'INVALID_INPUT', message, {
+  const code = problem === 'not-found' ? 'NOT_FOUND' : problem === 'too-large' ? 'MODEL_TOO_LARGE' : 'MODEL_INVALID'
+  return new FolioError(code, message, {
     retryable: false,
     details: { reason: problem, ...details },
     cause,
@@ -430,7 +432,7 @@ function fitMessage(model: InspectedModel, r: Omit<FitReport, 'message'>, gpu: b
   return `${label} does not fit in memory: it ${parts.join(', and ')}. Try to ${tips.join('; or ')}.`
 }
 
-/** Like `assessModelFit`, but throws a FolioError (details.reason 'too-large', details.fit) when it does not fit. */
+/** Like `assessModelFit`, but throws FolioError MODEL_TOO_LARGE (details.reason 'too-large', details.fit) when it does not fit. */
 export async function ensureModelFits(llama: Llama, model: InspectedModel, req: FitRequest): Promise<FitReport> {
   const report = await assessModelFit(llama, model, req)
   if (!report.fits) {

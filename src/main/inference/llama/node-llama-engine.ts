@@ -14,8 +14,15 @@
  *   With several sequences a request goes to the free one whose last prompt shares the most
  *   leading messages with it.
  * - Cancelling a running request stops it after the current token: it resolves with the partial
- *   text and `stopReason: 'cancelled'`. A request cancelled before it started rejects with
- *   FolioError CANCELLED.
+ *   text and `stopReason: 'cancelled'`. A request cancelled before it started (queued, or while
+ *   the model loads) rejects with FolioError CANCELLED.
+ * - Prompts are counted before generating: one that does not fit the context is refused
+ *   (INVALID_INPUT, reason 'context-too-small') instead of node-llama-cpp silently dropping
+ *   messages, and maxTokens is clamped to the room left.
+ * - JSON schemas are checked for keywords a grammar would silently ignore (pattern, minimum…),
+ *   then compiled once per distinct schema.
+ * - Errors: NO_VISION (images), MODEL_INVALID / MODEL_TOO_LARGE / NOT_FOUND (load), INVALID_INPUT
+ *   (request), CANCELLED, INTERNAL.
  */
 import { basename } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -239,11 +246,11 @@ export class NodeLlamaEngine implements Engine {
     let tFirst = 0
     let tLast = 0
     let completionTokens = 0
-    let promptTokens = -1
+    // Tokens this request evaluated before its first output token: the prompt minus the prefix the
+    // sequence already held (node-llama-cpp re-evaluates at least the last prompt token).
     let promptEvaluated = -1
     const notePrompt = (fedBack: number): void => {
       const used = sequence.tokenMeter.diff(meterStart)
-      promptTokens = sequence.nextTokenIndex - fedBack
       promptEvaluated = used.usedInputTokens + used.usedOutputTokens - fedBack
     }
     const onToken = req.onToken
@@ -277,7 +284,7 @@ export class NodeLlamaEngine implements Engine {
       stopReason = 'cancelled' // aborted before the first token
     }
     const tEnd = performance.now()
-    if (promptTokens < 0) notePrompt(0)
+    if (promptEvaluated < 0) notePrompt(0)
     slot.lastMessages = req.messages.map((m) => ({ role: m.role, content: m.content }))
 
     const ttftMs = (tFirst || tEnd) - tRequest
@@ -295,13 +302,13 @@ export class NodeLlamaEngine implements Engine {
       loadMs,
       ttftMs,
       totalMs: tEnd - tRequest,
-      promptTokens: Math.max(0, promptTokens),
+      promptTokens: promptCount,
       completionTokens,
       promptTokensPerSecond: promptEvaluated > 0 && promptMs > 0 ? (promptEvaluated * 1000) / promptMs : 0,
       tokensPerSecond: decodeTokensPerSecond,
       stopReason,
-      promptTokensEvaluated: Math.max(0, promptEvaluated),
-      promptTokensReused: Math.max(0, promptTokens - promptEvaluated),
+      promptTokensEvaluated: Math.min(promptCount, Math.max(0, promptEvaluated)),
+      promptTokensReused: Math.max(0, promptCount - promptEvaluated),
       queueMs: Math.max(0, tStart - tRequest - loadMs),
       sequence: slotIndex,
     }
@@ -386,7 +393,7 @@ export class NodeLlamaEngine implements Engine {
    */
   async unload(): Promise<void> {
     if (this.disposed) return
-    let releaseAll: (() => void) | null = null
+    let releaseAll: () => void
     try {
       releaseAll = await this.pool.acquireAll()
     } catch {
@@ -444,7 +451,8 @@ export class NodeLlamaEngine implements Engine {
   }
 
   private ensureUsable(): void {
-    if (this.disposed) throw new FolioError('INVALID_INPUT', `The engine ${this.id} has been disposed.`)
+    // CANCELLED (retryable): a caller racing a model switch asks its service again and gets a new engine.
+    if (this.disposed) throw new FolioError('CANCELLED', `The engine ${this.id} has been disposed.`)
   }
 
   private ensureModel(): Promise<Loaded> {
@@ -483,7 +491,11 @@ export class NodeLlamaEngine implements Engine {
     try {
       model = await llama.loadModel({ modelPath: this.modelPath, gpuLayers })
     } catch (err) {
-      throw new FolioError('INTERNAL', `Could not load "${this.modelName}": ${errText(err)}`, { cause: err })
+      throw new FolioError('MODEL_INVALID', `llama.cpp could not load "${this.modelName}": ${errText(err)}`, {
+        cause: err,
+        retryable: false,
+        details: { reason: 'load-failed', path: this.modelPath },
+      })
     }
     // Resolved once per engine (the model file does not change), not per request or reload.
     if (!this.chatWrapper) this.chatWrapper = resolveChatWrapper(model)
@@ -605,7 +617,7 @@ export const NO_VISION_MESSAGE = 'This model cannot see images — add a vision 
 function validateRequest(req: GenerateRequest): void {
   const hasImages = (req.images?.length ?? 0) > 0 || req.messages?.some((m) => (m.images?.length ?? 0) > 0)
   if (hasImages) {
-    throw new FolioError('INVALID_INPUT', NO_VISION_MESSAGE, { details: { reason: 'no-vision' } })
+    throw new FolioError('NO_VISION', NO_VISION_MESSAGE, { retryable: false, details: { reason: 'no-vision' } })
   }
   if (!Array.isArray(req.messages) || req.messages.length === 0) {
     throw new FolioError('INVALID_INPUT', 'A generation request needs at least one message.')
