@@ -364,6 +364,8 @@ export const events = {
   }),
   'models.changed': z.object({ reason: z.enum(['added', 'removed', 'roles', 'download']) }),
   'inference.stats': z.object({ stats: GenerationStats }),
+  /** A model is being read into memory (progress 0…1; 1 = ready). */
+  'inference.loading': z.object({ model: z.string(), progress: z.number().min(0).max(1) }),
 } as const
 
 export type Methods = typeof methods

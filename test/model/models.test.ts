@@ -96,8 +96,14 @@ describe('model manager', () => {
 
   it('generates with the writer, streams tokens, and records stats for the status bar', async () => {
     const tokens: string[] = []
+    const loading: number[] = []
+    s.events.subscribe((name, payload) => {
+      if (name === 'inference.loading') loading.push((payload as { progress: number }).progress)
+    })
     const out = await s.router.call('inference.generate', { prompt: 'Write one line.', maxTokens: 12, seed: 7 }, { onProgress: (p) => tokens.push((p as { token: string }).token) })
     expect(tokens.join('')).toBe(out.text)
+    // The first generation loads the model, reporting progress up to 1 for the status bar.
+    expect(loading.at(-1)).toBe(1)
     expect(out.stats).toMatchObject({ backend: 'cpu', stopReason: 'maxTokens' })
     expect(out.stats.completionTokens).toBeGreaterThan(0)
     expect(out.stats.completionTokens).toBeLessThanOrEqual(12)
@@ -107,6 +113,30 @@ describe('model manager', () => {
     expect(status.writer).toBeTruthy()
     const again = await s.router.call('inference.generate', { prompt: 'Write one line.', maxTokens: 12, seed: 7 })
     expect(again.text).toBe(out.text)
+  })
+
+  it('on the CPU, requests to two different engines take turns instead of fighting for the cores', async () => {
+    // A second copy of the model is a second engine (like the writer next to the vision server).
+    const copy = join(dir.path, 'second-chat.gguf')
+    copyFileSync(chat, copy)
+    const second = await s.models.addLocal({ path: copy })
+    const order: string[] = []
+    const a = s.inference.generate('writer', {
+      messages: [{ role: 'user', content: 'What is in the picture?' }],
+      maxTokens: 8,
+      seed: 1,
+      onToken: () => order.push('a'),
+    })
+    const b = s.inference.generate(
+      'writer',
+      { messages: [{ role: 'user', content: 'Write.' }], maxTokens: 8, seed: 1, onToken: () => order.push('b') },
+      { modelId: second.id },
+    )
+    await Promise.all([a, b])
+    const firstB = order.indexOf('b')
+    expect(firstB).toBeGreaterThan(0)
+    expect(order.slice(firstB)).not.toContain('a')
+    await s.models.remove(second.id)
   })
 
   it('says how to get a model when a role has none', async () => {

@@ -42,6 +42,8 @@ export class InferenceService {
   private serverModel: string | null = null
   private serverStatus: LlamaServerStatus | null = null
   private lastStats: GenerationStats | null = null
+  /** On a CPU backend, requests to different engines take turns (see generate). */
+  private cpuTurn: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly deps: InferenceDeps) {
     const last = deps.repo.lastGeneration()
@@ -72,13 +74,25 @@ export class InferenceService {
     opts: { modelId?: string; purpose?: string } = {},
   ): Promise<GenerateResult> {
     const engine = await this.engineFor(role, opts.modelId)
-    const result = await engine.generate(req)
+    // Two llama.cpp engines using every core at once (the writer in-process and the vision
+    // server) slowed generation 10-300x in measurements; on the CPU they run one after another.
+    const rt = await this.runtime()
+    const result = rt.backend === 'cpu' ? await this.takeCpuTurn(() => engine.generate(req), req.signal) : await engine.generate(req)
     const stats: GenerationStats = pickStats(result.stats)
     this.lastStats = stats
     const modelId = opts.modelId ?? this.deps.registry.roles()[role]
     this.deps.repo.recordGeneration(modelId, opts.purpose ?? 'generate', stats, (this.deps.now ?? Date.now)())
     this.deps.events.emit('inference.stats', { stats })
     return { text: result.text, stats }
+  }
+
+  private takeCpuTurn<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const run = this.cpuTurn.then(() => {
+      if (signal?.aborted) throw new FolioError('CANCELLED', 'The request was cancelled.')
+      return fn()
+    })
+    this.cpuTurn = run.catch(() => undefined)
+    return run
   }
 
   /** A JSON answer validated by `validator` (grammar-constrained; one retry; BAD_RESPONSE after). */
@@ -179,9 +193,16 @@ export class InferenceService {
     if (existing) return existing
     const rt = await this.runtime()
     const { NodeLlamaEngine } = await import('./llama/node-llama-engine')
+    let lastSent = -1
     const engine = new NodeLlamaEngine(rt, row.path!, {
       id: row.id,
       modelName: row.name,
+      onLoadProgress: (progress) => {
+        // At most ~50 events per load, and always the final one.
+        if (progress < 1 && progress - lastSent < 0.02) return
+        lastSent = progress
+        this.deps.events.emit('inference.loading', { model: row.name, progress })
+      },
       // A model file is resident once: stop the vision server holding it unless both copies fit.
       beforeLoad: async () => {
         if (this.server && this.serverModel === row.path && !this.bothFit(row)) {

@@ -392,6 +392,12 @@ describe('ModelsStore', () => {
     expect(store.getSnapshot().stats?.ttftMs).toBe(99)
     expect(store.getSnapshot().list).toBe(list)
 
+    // Model loading shows progress in the status bar, and clears when the model is ready.
+    h.handlers.get('inference.loading')?.({ model: 'Qwen3-VL', progress: 0.4 })
+    expect(store.getSnapshot().loading).toEqual({ model: 'Qwen3-VL', progress: 0.4 })
+    h.handlers.get('inference.loading')?.({ model: 'Qwen3-VL', progress: 1 })
+    expect(store.getSnapshot().loading).toBeNull()
+
     stop()
     expect(h.handlers.size).toBe(0)
   })

@@ -82,6 +82,8 @@ export interface NodeLlamaEngineOptions {
   memoryBudget?: MemoryBudget
   /** Called before each (re)load, e.g. so a model manager can unload other engines first. */
   beforeLoad?: (engine: NodeLlamaEngine) => void | Promise<void>
+  /** Loading progress, 0…1 (for a progress bar while a multi-GB model is read). */
+  onLoadProgress?: (progress: number) => void
 }
 
 /** GenerationStats plus what only this engine knows. */
@@ -489,7 +491,11 @@ export class NodeLlamaEngine implements Engine {
     }
     let model: LlamaModel
     try {
-      model = await llama.loadModel({ modelPath: this.modelPath, gpuLayers })
+      model = await llama.loadModel({
+        modelPath: this.modelPath,
+        gpuLayers,
+        onLoadProgress: this.opts.onLoadProgress ? (p) => this.opts.onLoadProgress?.(p) : undefined,
+      })
     } catch (err) {
       throw new FolioError('MODEL_INVALID', `llama.cpp could not load "${this.modelName}": ${errText(err)}`, {
         cause: err,

@@ -269,6 +269,7 @@ export const en = {
   'appStatus.label': 'Status bar',
   'appStatus.writer': 'Writing model:',
   'appStatus.noWriter': 'No writing model',
+  'appStatus.loading': 'Loading model…',
   'appStatus.openModels': 'Open Models',
   'appStatus.backend': 'Backend:',
 } as const

@@ -271,6 +271,7 @@ export const zh: Record<MessageKey, string> = {
   'appStatus.label': '状态栏',
   'appStatus.writer': '写作模型：',
   'appStatus.noWriter': '未设置写作模型',
+  'appStatus.loading': '正在加载模型…',
   'appStatus.openModels': '打开模型页面',
   'appStatus.backend': '后端：',
 }

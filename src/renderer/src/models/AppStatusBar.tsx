@@ -18,6 +18,7 @@ export function AppStatusBar({ slotRef, onOpenModels }: Props) {
   const { t, locale } = useI18n()
   const status = useModelsSelector((s) => s.status.data)
   const stats = useModelsSelector((s) => s.stats)
+  const loading = useModelsSelector((s) => s.loading)
   const writer = status?.writer ?? null
 
   return (
@@ -48,7 +49,18 @@ export function AppStatusBar({ slotRef, onOpenModels }: Props) {
             {backendLabel(status.backend)}
           </span>
         )}
-        {stats && (
+        {loading && (
+          <span className="status-loading" data-testid="status-loading">
+            {t('appStatus.loading')}{' '}
+            <progress
+              max={1}
+              value={loading.progress}
+              aria-label={`${t('appStatus.loading')} ${loading.model}`}
+              aria-valuetext={`${Math.round(loading.progress * 100)}%`}
+            />
+          </span>
+        )}
+        {stats && !loading && (
           <span className="status-stats" data-testid="status-stats">
             {formatStats(stats, t, locale)}
           </span>

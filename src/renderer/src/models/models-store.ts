@@ -23,6 +23,8 @@ export interface ModelsSnapshot {
   status: Loadable<InferenceStatus>
   /** The latest generation's stats (event or `inference.status().lastStats`). */
   stats: GenerationStats | null
+  /** A model being read into memory (null when none). */
+  loading: { model: string; progress: number } | null
 }
 
 type Key = 'list' | 'catalogue' | 'status'
@@ -35,7 +37,7 @@ export interface ConnectionLike {
 }
 
 export class ModelsStore {
-  private snap: ModelsSnapshot = { list: EMPTY, catalogue: EMPTY, status: EMPTY, stats: null }
+  private snap: ModelsSnapshot = { list: EMPTY, catalogue: EMPTY, status: EMPTY, stats: null, loading: null }
   private readonly listeners = new Set<() => void>()
   private readonly running = new Map<Key, boolean>()
   private readonly again = new Map<Key, boolean>()
@@ -62,6 +64,7 @@ export class ModelsStore {
     this.offs.push(
       this.client.on('models.changed', () => this.refreshAll()),
       this.client.on('inference.stats', ({ stats }) => this.set({ stats })),
+      this.client.on('inference.loading', ({ model, progress }) => this.set({ loading: progress >= 1 ? null : { model, progress } })),
     )
     if (this.connection) {
       const conn = this.connection
