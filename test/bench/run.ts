@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: prints measured numbers (not pass/fail). Storage and transport costs that sit
- * under every keystroke-driven autosave and every UI call.
+ * `npm run bench [-- storage|inference]`: prints measured numbers (not pass/fail): storage and
+ * transport costs under every autosave and UI call, then inference speed against bare
+ * node-llama-cpp and llama-bench on the ~100M fixture.
  */
 import { performance } from 'node:perf_hooks'
 import { createServices } from '../../src/main/app'
@@ -24,7 +25,7 @@ function bigDoc(words: number): Doc {
   return { type: 'doc', content: Array.from({ length: Math.ceil(words / 50) }, (_, i) => para(i)) }
 }
 
-async function main(): Promise<void> {
+async function benchStorage(): Promise<void> {
   const dir = tmpDir('folio-bench-')
   const services = createServices({ dataDir: dir.path })
   const rows: [string, { p50: number; p95: number; mean: number }][] = []
@@ -84,6 +85,15 @@ async function main(): Promise<void> {
   const ws = rows.find((r) => r[0].startsWith('WebSocket'))![1]
   const ip = rows.find((r) => r[0].startsWith('in-process'))![1]
   console.log(`transport overhead ratio (WebSocket p50 / in-process p50): ${(ws.p50 / ip.p50).toFixed(1)}x`)
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2]
+  if (!only || only === 'storage') await benchStorage()
+  if (!only || only === 'inference') {
+    const { benchInference } = await import('./inference')
+    await benchInference()
+  }
 }
 
 void main()
