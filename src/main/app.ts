@@ -11,6 +11,10 @@ import { prepareDataDir, type DataLayout } from './common/data-dir'
 import { createHandlers, readAppVersion } from './handlers'
 import { ImageService } from './images/image-service'
 import { InferenceService } from './inference/inference-service'
+import { roleEmbedder } from './library/search/embedder'
+import { LibrarySearch } from './library/search/library-search'
+import { LibraryImporter } from './library/import/library-importer'
+import { LibraryService } from './library/library-service'
 import { FileSecretStore, type Cipher } from './common/secrets'
 import { CATALOGUE, type CatalogueModel } from './models/catalogue'
 import { DownloadManager } from './models/download-manager'
@@ -35,6 +39,8 @@ export interface ServicesOptions {
   visionIdleStopMs?: number
   /** The desktop app's file dialog, for "Add a GGUF file". */
   pickFile?: (opts: { title: string; extensions: string[] }) => Promise<string | null>
+  /** Image library import: worker threads (default max(1, cores − 1)); resume interrupted imports at start (default true). */
+  library?: { workers?: number; resumeImports?: boolean }
 }
 
 export interface FolioServices {
@@ -44,10 +50,13 @@ export interface FolioServices {
   readonly router: Router
   readonly articles: ArticleService
   readonly images: ImageService
+  readonly importer: LibraryImporter
+  readonly library: LibraryService
   readonly exporter: ExportService
   readonly models: ModelRegistry
   readonly downloads: DownloadManager
   readonly inference: InferenceService
+  readonly search: LibrarySearch
   /**
    * Closes the database cleanly (checkpointing the WAL) at once, then stops inference engines and
    * child processes; safe to call twice.
@@ -62,6 +71,8 @@ export function createServices(opts: ServicesOptions): FolioServices {
   const articles = new ArticleService(new ArticleRepo(db), events, opts.articles)
   const images = new ImageService(db, layout.images)
   const exporter = new ExportService(articles, images)
+  const importer = new LibraryImporter(db, { imagesDir: layout.images, workers: opts.library?.workers })
+  const library = new LibraryService(db)
   articles.purgeExpiredTrash()
   const modelRepo = new ModelRepo(db)
   const secrets = new FileSecretStore(join(layout.root, 'secrets.json'), opts.secretCipher ?? null)
@@ -74,11 +85,15 @@ export function createServices(opts: ServicesOptions): FolioServices {
     logsDir: layout.logs,
     idleStopMs: opts.visionIdleStopMs,
   })
+  const search = new LibrarySearch(db, { imagesDir: layout.images, embedder: roleEmbedder(models, inference) })
   const router = new Router(
     createHandlers({
+      search,
       articles,
       exporter,
       images,
+      importer,
+      library,
       registry: models,
       downloads,
       inference,
@@ -88,6 +103,10 @@ export function createServices(opts: ServicesOptions): FolioServices {
       version: opts.version ?? readAppVersion(),
     }),
   )
+  if (opts.library?.resumeImports !== false) {
+    // Background: files of an import interrupted by a crash or quit; a failure leaves them pending.
+    importer.resumeInterruptedImports().catch(() => undefined)
+  }
   let disposed: Promise<void> | null = null
   return {
     layout,
@@ -96,18 +115,22 @@ export function createServices(opts: ServicesOptions): FolioServices {
     router,
     articles,
     images,
+    importer,
+    library,
     exporter,
     models,
     downloads,
     inference,
+    search,
     dispose() {
       if (disposed) return disposed
+      const importsClosed = importer.close()
       try {
         db.pragma('wal_checkpoint(TRUNCATE)')
       } finally {
         db.close()
       }
-      disposed = inference.dispose()
+      disposed = Promise.all([inference.dispose(), importsClosed]).then(() => undefined)
       return disposed
     },
   }

@@ -7,6 +7,9 @@ import type { ArticleService } from './articles/article-service'
 import type { ExportService } from './articles/export/export-service'
 import type { ImageService } from './images/image-service'
 import type { InferenceService } from './inference/inference-service'
+import type { LibrarySearch } from './library/search/library-search'
+import type { LibraryImporter } from './library/import/library-importer'
+import type { LibraryService } from './library/library-service'
 import { catalogueEntries, systemMemory } from './models/catalogue-view'
 import type { DownloadManager } from './models/download-manager'
 import type { ModelRegistry } from './models/model-registry'
@@ -16,9 +19,12 @@ export interface HandlerDeps {
   articles: ArticleService
   exporter: ExportService
   images: ImageService
+  importer: LibraryImporter
+  library: LibraryService
   registry: ModelRegistry
   downloads: DownloadManager
   inference: InferenceService
+  search: LibrarySearch
   /** Desktop file dialog (Electron); absent in serve mode and the CLI. */
   pickFile?: (opts: { title: string; extensions: string[] }) => Promise<string | null>
   /** Where serve-mode uploads of model files land. */
@@ -46,9 +52,22 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'versions.create': ({ articleId, label }, ctx) => d.articles.createVersion(articleId, label, ctx.origin),
     'versions.restore': ({ id }, ctx) => d.articles.restoreVersion(id, ctx.origin),
 
-    'images.import': async ({ files }, ctx) =>
-      d.images.importFiles(files, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) }),
+    'images.import': async ({ files }, ctx) => {
+      const out = d.images.importFiles(files, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) })
+      // Thumbnails and EXIF for the library (off the main thread); the figure works without them.
+      await d.importer.enrich(out.images.filter((i) => !i.duplicate).map((i) => i.id))
+      return out
+    },
     'images.get': ({ id }) => d.images.get(id),
+
+    'library.importPaths': ({ paths }, ctx) =>
+      d.importer.importPaths(paths, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) }),
+    'library.list': (input) => d.library.list(input),
+    'library.get': ({ id }) => d.library.get(id),
+    'library.trash': ({ id }) => d.library.trash(id),
+    'library.restore': ({ id }) => d.library.restore(id),
+
+    'library.search': async (input) => ({ results: await d.search.search(input) }),
 
     'models.list': () => ({ models: d.registry.list(), roles: d.registry.roles() }),
     'models.catalogue': async () => {

@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { ArticleId, ImageId, OpId, VersionId } from './ids'
 import { Doc } from './doc'
+import { ImportPathsInput, ImportProgress, ImportReport, LibraryDetail, LibraryItem, LibraryListInput, TrashResult } from './library-api'
 
 export const MAX_IMAGE_BYTES = 64 * 1024 * 1024
 export const MAX_TITLE = 300
@@ -251,6 +252,57 @@ export const methods = {
     }),
   ),
   'images.get': query(z.object({ id: ImageId }).strict(), ImageInfo),
+
+  // ---- library (import) ----
+  /** Imports files and folders (recursive) by path into the library (CLI only: renderers never send paths). */
+  'library.importPaths': trustedOnly(stream(ImportPathsInput, ImportProgress, ImportReport)),
+  /** Library images, newest imports first. */
+  'library.list': query(LibraryListInput, z.object({ items: z.array(LibraryItem), total: z.number().int() })),
+  'library.get': query(z.object({ id: ImageId }).strict(), LibraryDetail),
+  /** Moves an image to the trash; `usedIn` lists articles that still use it (the UI warns). */
+  'library.trash': mutation(z.object({ id: ImageId }).strict(), TrashResult),
+  'library.restore': mutation(z.object({ id: ImageId }).strict(), TrashResult),
+
+  // ---- library (search) ----
+  /**
+   * Hybrid search (FTS5 bm25 + caption-embedding KNN, reciprocal rank fusion). `exclude`: images to
+   * skip (e.g. already in the article); an empty query lists the newest images matching the filters.
+   */
+  'library.search': query(
+    z
+      .object({
+        query: z.string().max(2000),
+        limit: z.number().int().min(1).max(200).default(20),
+        exclude: z.array(ImageId).max(10_000).default([]),
+        filters: z
+          .object({
+            /** taken_at range, ms since the epoch, inclusive. */
+            from: z.number().optional(),
+            to: z.number().optional(),
+            /** Images carrying every one of these tags. */
+            tags: z.array(z.string().min(1).max(100)).max(20).optional(),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict(),
+    z.object({
+      results: z.array(
+        z.object({
+          id: ImageId,
+          path: z.string(),
+          caption: z.string().nullable(),
+          score: z.number(),
+          scores: z.object({
+            fts: z.number().optional(),
+            substring: z.number().optional(),
+            vector: z.number().optional(),
+            rrf: z.number(),
+          }),
+        }),
+      ),
+    }),
+  ),
 
   'models.list': query(
     Empty,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- storage|inference]`: prints measured numbers (not pass/fail): storage and
+ * `npm run bench [-- storage|inference|library [rows…]]`: prints measured numbers (not pass/fail): storage and
  * transport costs under every autosave and UI call, then inference speed against bare
  * node-llama-cpp and llama-bench on the ~100M fixture.
  */
@@ -93,6 +93,12 @@ async function main(): Promise<void> {
   if (!only || only === 'inference') {
     const { benchInference } = await import('./inference')
     await benchInference()
+  }
+  if (!only || only === 'library') {
+    // `npm run bench -- library 100000 1000000` for other sizes (1M takes ~3 min to build on 2 cores).
+    const sizes = process.argv.slice(3).map(Number).filter((n) => n > 0)
+    const { benchLibrary } = await import('./library')
+    await benchLibrary(sizes.length ? sizes : [100_000])
   }
 }
 

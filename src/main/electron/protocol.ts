@@ -90,7 +90,7 @@ export function mimeFor(file: string): string {
 
 export interface ImageFiles {
   /** Throws FolioError NOT_FOUND for unknown ids. */
-  resolveFile(id: string): { path: string; mime: string }
+  resolveFile(id: string, size?: string | null): { path: string; mime: string; variant?: string }
 }
 
 export interface FolioHandlerOptions {
@@ -128,7 +128,7 @@ export function createFolioHandler(opts: FolioHandlerOptions): (request: Request
   const rendererRoot = resolve(opts.rendererDir)
   const csp = contentSecurityPolicy()
 
-  const serveImage = (pathname: string, head: boolean): Response => {
+  const serveImage = (pathname: string, head: boolean, size: string | null): Response => {
     let id: string
     try {
       id = decodeURIComponent(pathname.replace(/^\//, ''))
@@ -137,9 +137,9 @@ export function createFolioHandler(opts: FolioHandlerOptions): (request: Request
     }
     // Only an id is accepted: no slashes, dots or other path syntax can get through this check.
     if (!ImageId.safeParse(id).success) return text(400, 'Malformed image id.')
-    let file: { path: string; mime: string }
+    let file: { path: string; mime: string; variant?: string }
     try {
-      file = opts.images.resolveFile(id)
+      file = opts.images.resolveFile(id, size)
     } catch (e) {
       if (isFolioError(e) && e.code === 'NOT_FOUND') return text(404, `No image ${id}.`)
       return text(500, 'Could not look up the image.')
@@ -148,8 +148,8 @@ export function createFolioHandler(opts: FolioHandlerOptions): (request: Request
     if (!st) return text(404, `The file for image ${id} is missing from the library.`)
     return fileResponse(file.path, st.size, {
       'Content-Type': file.mime,
-      // Ids map to content-addressed files that never change.
-      'Cache-Control': 'private, max-age=31536000, immutable',
+      // Ids map to content-addressed files that never change (a thumbnail not made yet comes later).
+      'Cache-Control': size && file.variant === 'original' ? 'no-cache' : 'private, max-age=31536000, immutable',
     }, head)
   }
 
@@ -191,7 +191,7 @@ export function createFolioHandler(opts: FolioHandlerOptions): (request: Request
     if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Method not allowed.', { Allow: 'GET, HEAD' })
     const head = request.method === 'HEAD'
     if (url.protocol !== `${FOLIO_SCHEME}:` || url.username || url.password || url.port) return text(400, 'Malformed URL.')
-    if (url.host === IMAGE_HOST) return serveImage(url.pathname, head)
+    if (url.host === IMAGE_HOST) return serveImage(url.pathname, head, url.searchParams.get('size'))
     if (url.host === APP_HOST) return serveApp(url.pathname, head)
     return text(404, 'Not found.')
   }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import type { ImageInfo } from '../../shared/api'
 import { FolioError, toWireError } from '../../shared/errors'
 import { newId } from '../../shared/ids'
@@ -17,6 +17,8 @@ interface ImageRow {
   bytes: number
   path: string
   created_at: number
+  thumb_path?: string | null
+  preview_path?: string | null
 }
 
 export interface ImportFile {
@@ -34,6 +36,8 @@ export class ImageService {
     private readonly db: Database,
     private readonly imagesDir: string,
     private readonly now: () => number = Date.now,
+    /** The library's thumbnails and previews (regenerable, outside the originals folder). */
+    private readonly thumbsDir: string = join(imagesDir, '..', 'thumbs'),
   ) {}
 
   importFiles(
@@ -62,10 +66,16 @@ export class ImageService {
     return toInfo(this.requireRow(id))
   }
 
-  /** Absolute file path and type for the image protocol/route; ids only, never client paths. */
-  resolveFile(id: string): { path: string; mime: string } {
+  /**
+   * Absolute file path and type for the image protocol/route; ids only, never client paths.
+   * `size` picks the library's thumbnail or preview (WebP) when one was made; `variant` says which was found.
+   */
+  resolveFile(id: string, size?: string | null): { path: string; mime: string; variant: 'original' | 'thumb' | 'preview' } {
     const row = this.requireRow(id)
-    return { path: join(this.imagesDir, row.path), mime: row.mime }
+    const derived = size === 'thumb' ? row.thumb_path : size === 'preview' ? row.preview_path : null
+    if (derived && (size === 'thumb' || size === 'preview')) return { path: join(this.thumbsDir, derived), mime: 'image/webp', variant: size }
+    // Referenced-in-place library images keep their original absolute path.
+    return { path: isAbsolute(row.path) ? row.path : join(this.imagesDir, row.path), mime: row.mime, variant: 'original' }
   }
 
   private importOne(f: ImportFile): ImageInfo & { duplicate: boolean; name: string } {

@@ -117,7 +117,7 @@ export class InferenceService {
     const roles = this.deps.registry.roles()
     const name = (id: string | null) => (id ? this.deps.registry.list().find((m) => m.id === id)?.name ?? null : null)
     let backend = 'cpu'
-    let message = 'The llama.cpp runtime starts with the first generation.'
+    let message: string
     let threads = 0
     try {
       const rt = await this.runtime()

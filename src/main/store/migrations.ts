@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3'
 import { m001 } from './migrations/001-core'
 import { m002 } from './migrations/002-models'
+import { m003 } from './migrations/003-library'
+import { m004 } from './migrations/004-search'
 
 export interface Migration {
   version: number
@@ -12,6 +14,8 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   m001,
   m002,
+  m003,
+  m004,
 ]
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1].version

@@ -9,7 +9,9 @@ import type { DocNode } from '../../../shared/doc'
 import { FolioError } from '../../../shared/errors'
 import type { FolioServices } from '../../app'
 import { toMarkdown } from '../../articles/export/to-markdown'
+import { LIBRARY_COMMANDS } from './library-commands'
 import { MODEL_COMMANDS } from './model-commands'
+import { SEARCH_COMMANDS } from './search-commands'
 
 export interface ParsedArgs {
   positionals: string[]
@@ -139,7 +141,7 @@ const ARTICLE_COMMANDS: CliCommand[] = [
   },
 ]
 
-export const COMMANDS: CliCommand[] = [...ARTICLE_COMMANDS, ...MODEL_COMMANDS]
+export const COMMANDS: CliCommand[] = [...ARTICLE_COMMANDS, ...MODEL_COMMANDS, ...SEARCH_COMMANDS, ...LIBRARY_COMMANDS]
 
 export function findCommand(words: string[]): { cmd: CliCommand; rest: string[] } | null {
   for (const cmd of COMMANDS) {

@@ -62,7 +62,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     if (!auth.isAuthenticated(req)) return sendUnauthorized(res)
 
-    if (url.pathname.startsWith('/api/image/')) return serveImage(url.pathname.slice('/api/image/'.length), res)
+    if (url.pathname.startsWith('/api/image/')) return serveImage(url.pathname.slice('/api/image/'.length), res, url.searchParams.get('size'))
     if (url.pathname.startsWith('/api/rpc/')) return serveRpc(url.pathname.slice('/api/rpc/'.length), req, res)
     if (url.pathname === '/api/models/upload') return serveModelUpload(req, res)
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -76,12 +76,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     sendFile(res, file, SECURITY_HEADERS, isHtml ? 'no-store' : 'public, max-age=31536000, immutable')
   }
 
-  function serveImage(rawId: string, res: ServerResponse): void {
+  function serveImage(rawId: string, res: ServerResponse, size: string | null): void {
     const id = ImageId.safeParse(decodeURIComponent(rawId))
     if (!id.success) return sendError(res, 400, new FolioError('INVALID_INPUT', 'Malformed image id.').toWire())
-    let file: { path: string; mime: string }
+    let file: { path: string; mime: string; variant: string }
     try {
-      file = opts.services.images.resolveFile(id.data)
+      file = opts.services.images.resolveFile(id.data, size)
     } catch (e) {
       const w = toWireError(e)
       return sendError(res, w.code === 'NOT_FOUND' ? 404 : 500, w)
@@ -91,8 +91,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       ...SECURITY_HEADERS,
       'Content-Type': file.mime,
       'Content-Length': statSync(file.path).size,
-      // Content-addressed: an id never changes bytes.
-      'Cache-Control': 'private, max-age=31536000, immutable',
+      // Content-addressed: an id never changes bytes (but a thumbnail not made yet comes later).
+      'Cache-Control': size && file.variant === 'original' ? 'no-cache' : 'private, max-age=31536000, immutable',
     })
     createReadStream(file.path).pipe(res)
   }

@@ -1,0 +1,227 @@
+/**
+ * LibraryImporter: imports files by path (CLI) into the image library — sha256 dedupe, decoding and
+ * thumbnails in the worker pool, EXIF, atomic copies or references in place — as a persisted job
+ * that resumes after a crash. Also derives thumbnails/EXIF for images stored by `images.import`.
+ */
+import type { Database } from 'better-sqlite3'
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { basename, isAbsolute, join } from 'node:path'
+import { FolioError } from '../../../shared/errors'
+import { newId } from '../../../shared/ids'
+import { LibraryRepo, type Derived, type LibraryRow } from '../library-repo'
+import { atomicWrite, derivedPaths, readCandidate } from './files'
+import { ImportJobs, type ImportReport } from './import-jobs'
+import { MAX_PIXELS, RejectError, decodeReason, fileReason, formatOf, precheck } from './reasons'
+import { expandPaths } from './walk'
+import { DecodeError, WorkerPool, type DecodedImage } from './worker-pool'
+
+export const THUMB_SIZE = 256
+export const PREVIEW_SIZE = 1024
+export const COPY_SETTING = 'library.copyOnImport'
+
+export interface ImportProgress {
+  done: number
+  total: number
+  file: string
+  etaSeconds: number | null
+}
+export interface ImportOptions {
+  signal?: AbortSignal
+  onProgress?: (p: ImportProgress) => void
+}
+export interface ImporterOptions {
+  imagesDir: string
+  /** Thumbnails (256/…) and previews (1024/…); default <imagesDir>/../thumbs. */
+  thumbsDir?: string
+  /** Worker threads (default max(1, cores − 1)). */
+  workers?: number
+  now?: () => number
+}
+
+type Outcome =
+  | { state: 'done'; sha256: string; row: Parameters<LibraryRepo['insert']>[0] }
+  | { state: 'duplicate'; imageId: string }
+  | { state: 'rejected'; reason: string }
+
+export class LibraryImporter {
+  private readonly pool: WorkerPool
+  private readonly jobs: ImportJobs
+  private readonly repo: LibraryRepo
+  private readonly life = new AbortController()
+  private readonly now: () => number
+  private closed = false
+
+  constructor(
+    private readonly db: Database,
+    private readonly opts: ImporterOptions,
+  ) {
+    this.pool = new WorkerPool({ size: opts.workers, maxPixels: MAX_PIXELS, thumbSize: THUMB_SIZE, previewSize: PREVIEW_SIZE })
+    this.jobs = new ImportJobs(db)
+    this.repo = new LibraryRepo(db)
+    this.now = opts.now ?? Date.now
+  }
+
+  get workers(): number {
+    return this.pool.size
+  }
+
+  /** `library.copyOnImport` (settings table, JSON): true copies files into the library, false references them in place. */
+  copyOnImport(): boolean {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(COPY_SETTING) as { value: string } | undefined
+    return !row || !['false', '0', '"false"'].includes(row.value.trim())
+  }
+
+  async importPaths(paths: string[], opts: ImportOptions = {}): Promise<ImportReport> {
+    const { files, missing } = expandPaths(paths)
+    const jobId = this.jobs.create(files, missing, this.copyOnImport(), this.now())
+    return this.runJob(jobId, opts)
+  }
+
+  /** Finishes imports that were running when Folio stopped (call at start-up; runs in the background). */
+  async resumeInterruptedImports(): Promise<ImportReport[]> {
+    const out: ImportReport[] = []
+    for (const job of this.jobs.running()) {
+      if (this.closed) break
+      try {
+        out.push(await this.runJob(job.id, {}))
+      } catch (e) {
+        if (!(e instanceof FolioError && e.code === 'CANCELLED')) throw e
+      }
+    }
+    return out
+  }
+
+  /** Thumbnails, oriented size and EXIF for images stored by `images.import` (renderer bytes); best effort. */
+  async enrich(ids: string[]): Promise<void> {
+    await Promise.all(
+      ids.map(async (id) => {
+        const row = this.repo.byId(id)
+        if (!row || row.thumb_path) return
+        try {
+          const bytes = await readFile(isAbsolute(row.path) ? row.path : join(this.opts.imagesDir, row.path))
+          const decoded = await this.pool.decode(bytes)
+          formatOf(decoded)
+          const derived = await this.writeDerived(row.sha256, decoded)
+          if (!this.closed) this.repo.setDerived(id, derived)
+        } catch {
+          // The figure stays usable from its original file; the library shows it without a thumbnail.
+        }
+      }),
+    )
+  }
+
+  /** Stops work at once (in-flight files stay pending and resume at the next start) and ends the workers. */
+  close(): Promise<void> {
+    this.closed = true
+    this.life.abort()
+    return this.pool.close()
+  }
+
+  private async runJob(jobId: string, opts: ImportOptions): Promise<ImportReport> {
+    const job = this.jobs.job(jobId)
+    if (!job) throw new FolioError('NOT_FOUND', `No import job ${jobId}.`)
+    const items = this.jobs.pending(jobId)
+    const signal = opts.signal ? AbortSignal.any([opts.signal, this.life.signal]) : this.life.signal
+    const started = this.now()
+    let done = job.done
+    let doneHere = 0
+    let next = 0
+    const lane = async () => {
+      while (next < items.length && !signal.aborted) {
+        const it = items[next++]
+        const outcome = await this.importPath(it.path, job.copy === 1)
+        if (this.closed) return
+        this.record(jobId, it.idx, outcome)
+        done++
+        doneHere++
+        const elapsed = (this.now() - started) / 1000
+        const etaSeconds = doneHere > 0 && elapsed > 0 ? Math.round(((job.total - done) * elapsed) / doneHere) : null
+        opts.onProgress?.({ done, total: job.total, file: it.path, etaSeconds })
+      }
+    }
+    // One lane more than workers keeps a file read and hashed while the workers decode.
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(items.length, this.pool.size + 1)) }, lane))
+    if (this.closed) throw new FolioError('CANCELLED', 'Folio stopped; the import resumes at the next start.')
+    if (signal.aborted) {
+      this.jobs.setState(jobId, 'cancelled')
+      throw new FolioError('CANCELLED', 'Import cancelled.')
+    }
+    this.jobs.setState(jobId, 'done')
+    return this.jobs.report(jobId)
+  }
+
+  /** Synchronous: the duplicate check, the image row and the item's outcome commit together. */
+  private record(jobId: string, idx: number, o: Outcome): void {
+    if (o.state === 'rejected') return this.jobs.finish(jobId, idx, 'rejected', null, o.reason)
+    if (o.state === 'duplicate') return this.jobs.finish(jobId, idx, 'duplicate', o.imageId, null)
+    const existing = this.repo.bySha(o.sha256)
+    if (existing) return this.duplicate(jobId, idx, existing)
+    this.jobs.finish(jobId, idx, 'done', o.row.id, null, () => this.repo.insert(o.row))
+  }
+
+  private duplicate(jobId: string, idx: number, existing: LibraryRow): void {
+    // Importing a trashed image again brings it back.
+    this.jobs.finish(jobId, idx, 'duplicate', existing.id, null, () => existing.trashed_at !== null && this.repo.untrash(existing.id))
+  }
+
+  private async importPath(path: string, copy: boolean): Promise<Outcome> {
+    try {
+      const bytes = await readCandidate(path)
+      precheck(bytes)
+      const sha256 = createHash('sha256').update(bytes).digest('hex')
+      const existing = this.repo.bySha(sha256)
+      if (existing) return { state: 'duplicate', imageId: existing.id }
+      let decoded: DecodedImage
+      try {
+        decoded = await this.pool.decode(bytes)
+      } catch (e) {
+        throw new RejectError(decodeReason(e instanceof DecodeError ? e.message : String(e)))
+      }
+      const format = formatOf(decoded)
+      const derived = await this.writeDerived(sha256, decoded)
+      let stored = path
+      if (copy) {
+        stored = derivedPaths(sha256, format.ext).original
+        await atomicWrite(join(this.opts.imagesDir, stored), bytes)
+      }
+      const row = {
+        id: newId('img'),
+        sha256,
+        file_name: basename(path).slice(0, 255),
+        mime: format.mime,
+        bytes: bytes.byteLength,
+        path: stored,
+        created_at: this.now(),
+        source_path: path,
+        stored: copy ? 1 : 0,
+        ...derived,
+      }
+      return { state: 'done', sha256, row }
+    } catch (e) {
+      return { state: 'rejected', reason: e instanceof RejectError ? e.message : fileReason(e) }
+    }
+  }
+
+  private async writeDerived(sha256: string, d: DecodedImage): Promise<Derived> {
+    const p = derivedPaths(sha256, 'x')
+    if (d.thumb && d.preview) {
+      const dir = this.opts.thumbsDir ?? join(this.opts.imagesDir, '..', 'thumbs')
+      await atomicWrite(join(dir, p.thumb), d.thumb)
+      await atomicWrite(join(dir, p.preview), d.preview)
+    }
+    const rotated = d.info.orientation >= 5 && d.info.orientation <= 8
+    return {
+      width: rotated ? d.info.height : d.info.width,
+      height: rotated ? d.info.width : d.info.height,
+      taken_at: d.exif?.takenAt ?? null,
+      camera: d.exif?.camera ?? null,
+      lat: d.exif?.lat ?? null,
+      lon: d.exif?.lon ?? null,
+      exif_text: d.exif?.text ?? null,
+      thumb_path: d.thumb ? p.thumb : null,
+      preview_path: d.preview ? p.preview : null,
+      orientation_applied: d.info.orientation,
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/** Library reads and trash: list (newest imports first), detail with EXIF and article usage, trash/restore. */
+import type { Database } from 'better-sqlite3'
+import type { LibraryDetail, LibraryItem } from '../../shared/library-api'
+import { FolioError } from '../../shared/errors'
+import { LibraryRepo, type LibraryRow } from './library-repo'
+
+export class LibraryService {
+  private readonly repo: LibraryRepo
+
+  constructor(
+    db: Database,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.repo = new LibraryRepo(db)
+  }
+
+  list(input: { offset: number; limit: number; trashed: boolean }): { items: LibraryItem[]; total: number } {
+    const { rows, total } = this.repo.list(input.trashed, input.offset, input.limit)
+    return { items: rows.map(toItem), total }
+  }
+
+  get(id: string): LibraryDetail {
+    const r = this.require(id)
+    return {
+      ...toItem(r),
+      description: r.description,
+      exifText: r.exif_text,
+      sourcePath: r.source_path,
+      usedIn: this.repo.usedIn(id),
+    }
+  }
+
+  /** Moves to the trash; `usedIn` lists the articles that still show it (the UI warns). */
+  trash(id: string): { id: string; trashedAt: number | null; usedIn: string[] } {
+    const r = this.require(id)
+    const at = r.trashed_at ?? this.now()
+    this.repo.setTrashed(id, at)
+    return { id, trashedAt: at, usedIn: this.repo.usedIn(id) }
+  }
+
+  restore(id: string): { id: string; trashedAt: number | null; usedIn: string[] } {
+    this.require(id)
+    this.repo.setTrashed(id, null)
+    return { id, trashedAt: null, usedIn: this.repo.usedIn(id) }
+  }
+
+  private require(id: string): LibraryRow {
+    const r = this.repo.byId(id)
+    if (!r) throw new FolioError('NOT_FOUND', `No image ${id}.`)
+    return r
+  }
+}
+
+function parseTags(s: string | null): string[] {
+  if (!s) return []
+  try {
+    const v: unknown = JSON.parse(s)
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+function toItem(r: LibraryRow): LibraryItem {
+  return {
+    id: r.id,
+    fileName: r.file_name,
+    mime: r.mime,
+    width: r.width,
+    height: r.height,
+    bytes: r.bytes,
+    sha256: r.sha256,
+    createdAt: r.created_at,
+    takenAt: r.taken_at,
+    camera: r.camera,
+    lat: r.lat,
+    lon: r.lon,
+    caption: r.caption,
+    tags: parseTags(r.tags),
+    captionState: r.caption_state,
+    hasThumb: r.thumb_path !== null,
+    stored: r.stored === 1,
+    trashedAt: r.trashed_at,
+  }
+}
