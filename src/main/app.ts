@@ -15,6 +15,7 @@ import { roleEmbedder } from './library/search/embedder'
 import { LibrarySearch } from './library/search/library-search'
 import { LibraryImporter } from './library/import/library-importer'
 import { LibraryService } from './library/library-service'
+import { CaptionQueue, type CaptionQueueOptions } from './library/captions/caption-queue'
 import { FileSecretStore, type Cipher } from './common/secrets'
 import { CATALOGUE, type CatalogueModel } from './models/catalogue'
 import { DownloadManager } from './models/download-manager'
@@ -41,6 +42,13 @@ export interface ServicesOptions {
   pickFile?: (opts: { title: string; extensions: string[] }) => Promise<string | null>
   /** Image library import: worker threads (default max(1, cores − 1)); resume interrupted imports at start (default true). */
   library?: { workers?: number; resumeImports?: boolean }
+  /**
+   * Background work at start (the captioning queue). Serve mode and the desktop app pass true; the
+   * CLI and tests leave it off (`folio caption` runs the queue in the foreground).
+   */
+  startBackgroundWork?: boolean
+  /** Captioning queue tuning (tests: sampling fields for tiny models, observing the images sent). */
+  captions?: CaptionQueueOptions
 }
 
 export interface FolioServices {
@@ -57,6 +65,7 @@ export interface FolioServices {
   readonly downloads: DownloadManager
   readonly inference: InferenceService
   readonly search: LibrarySearch
+  readonly captions: CaptionQueue
   /**
    * Closes the database cleanly (checkpointing the WAL) at once, then stops inference engines and
    * child processes; safe to call twice.
@@ -86,9 +95,20 @@ export function createServices(opts: ServicesOptions): FolioServices {
     idleStopMs: opts.visionIdleStopMs,
   })
   const search = new LibrarySearch(db, { imagesDir: layout.images, embedder: roleEmbedder(models, inference) })
+  const captions = new CaptionQueue(
+    {
+      db,
+      inference,
+      events,
+      resolvePath: (id) => images.resolveFile(id).path,
+      indexEmbeddings: () => search.indexEmbeddings(),
+    },
+    opts.captions,
+  )
   const router = new Router(
     createHandlers({
       search,
+      captions,
       articles,
       exporter,
       images,
@@ -107,6 +127,7 @@ export function createServices(opts: ServicesOptions): FolioServices {
     // Background: files of an import interrupted by a crash or quit; a failure leaves them pending.
     importer.resumeInterruptedImports().catch(() => undefined)
   }
+  if (opts.startBackgroundWork === true) captions.start()
   let disposed: Promise<void> | null = null
   return {
     layout,
@@ -122,15 +143,18 @@ export function createServices(opts: ServicesOptions): FolioServices {
     downloads,
     inference,
     search,
+    captions,
     dispose() {
       if (disposed) return disposed
+      // Cancels a caption request in flight and puts its image back in the queue while the database is open.
+      const captionsStopped = captions.dispose()
       const importsClosed = importer.close()
       try {
         db.pragma('wal_checkpoint(TRUNCATE)')
       } finally {
         db.close()
       }
-      disposed = Promise.all([inference.dispose(), importsClosed]).then(() => undefined)
+      disposed = Promise.all([inference.dispose(), importsClosed, captionsStopped]).then(() => undefined)
       return disposed
     },
   }

@@ -10,6 +10,7 @@ import type { InferenceService } from './inference/inference-service'
 import type { LibrarySearch } from './library/search/library-search'
 import type { LibraryImporter } from './library/import/library-importer'
 import type { LibraryService } from './library/library-service'
+import type { CaptionQueue } from './library/captions/caption-queue'
 import { catalogueEntries, systemMemory } from './models/catalogue-view'
 import type { DownloadManager } from './models/download-manager'
 import type { ModelRegistry } from './models/model-registry'
@@ -25,6 +26,7 @@ export interface HandlerDeps {
   downloads: DownloadManager
   inference: InferenceService
   search: LibrarySearch
+  captions: CaptionQueue
   /** Desktop file dialog (Electron); absent in serve mode and the CLI. */
   pickFile?: (opts: { title: string; extensions: string[] }) => Promise<string | null>
   /** Where serve-mode uploads of model files land. */
@@ -66,8 +68,14 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'library.get': ({ id }) => d.library.get(id),
     'library.trash': ({ id }) => d.library.trash(id),
     'library.restore': ({ id }) => d.library.restore(id),
+    'library.update': (input) => d.library.update(input),
 
     'library.search': async (input) => ({ results: await d.search.search(input) }),
+
+    'library.captions.status': () => d.captions.status(),
+    'library.captions.pause': () => d.captions.pause(),
+    'library.captions.resume': () => d.captions.resume(),
+    'library.captions.retryFailed': () => d.captions.retryFailed(),
 
     'models.list': () => ({ models: d.registry.list(), roles: d.registry.roles() }),
     'models.catalogue': async () => {

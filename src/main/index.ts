@@ -53,6 +53,7 @@ function start(): void {
     services = createServices({
       dataDir,
       nativeBinding,
+      startBackgroundWork: true,
       secretCipher: safeStorageCipher(safeStorage) ?? undefined,
       pickFile: async ({ title, extensions }) => {
         const parent = BrowserWindow.getFocusedWindow()

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { ArticleId, ImageId, OpId, VersionId } from './ids'
 import { Doc } from './doc'
 import { ImportPathsInput, ImportProgress, ImportReport, LibraryDetail, LibraryItem, LibraryListInput, TrashResult } from './library-api'
+import { CaptionStatus } from './captions-api'
 
 export const MAX_IMAGE_BYTES = 64 * 1024 * 1024
 export const MAX_TITLE = 300
@@ -262,6 +263,27 @@ export const methods = {
   /** Moves an image to the trash; `usedIn` lists articles that still use it (the UI warns). */
   'library.trash': mutation(z.object({ id: ImageId }).strict(), TrashResult),
   'library.restore': mutation(z.object({ id: ImageId }).strict(), TrashResult),
+  /** Hand edits to caption/description/tags; marks them the user's (caption_source 'user') so the model never overwrites them. */
+  'library.update': mutation(
+    z
+      .object({
+        id: ImageId,
+        caption: z.string().max(2000).optional(),
+        description: z.string().max(20_000).optional(),
+        tags: z.array(z.string().min(1).max(100)).max(100).optional(),
+      })
+      .strict(),
+    LibraryItem,
+  ),
+
+  // ---- library (captions) ----
+  /** The captioning queue: counts, the image in progress, paused (kept across restarts), why it is idle (e.g. NO_MODEL). */
+  'library.captions.status': query(Empty, CaptionStatus),
+  /** Pauses captioning (cancels the request in flight); stays paused across restarts. */
+  'library.captions.pause': mutation(Empty, CaptionStatus),
+  'library.captions.resume': mutation(Empty, CaptionStatus),
+  /** Puts images whose caption failed back in the queue. */
+  'library.captions.retryFailed': mutation(Empty, CaptionStatus),
 
   // ---- library (search) ----
   /**
@@ -416,6 +438,8 @@ export const events = {
   }),
   'models.changed': z.object({ reason: z.enum(['added', 'removed', 'roles', 'download']) }),
   'inference.stats': z.object({ stats: GenerationStats }),
+  /** The captioning queue's progress (same shape as library.captions.status). */
+  'library.captions': CaptionStatus,
   /** A model is being read into memory (progress 0…1; 1 = ready). */
   'inference.loading': z.object({ model: z.string(), progress: z.number().min(0).max(1) }),
 } as const

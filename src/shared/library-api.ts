@@ -18,6 +18,8 @@ export const LibraryItem = z.object({
   caption: z.string().nullable(),
   tags: z.array(z.string()),
   captionState: z.string(),
+  /** Who wrote caption/description/tags: 'user' edits are never overwritten by the model. */
+  captionSource: z.enum(['model', 'user']).nullable(),
   /** Thumbnail/preview made: `/api/image/<id>?size=thumb|preview` (folio://image/<id>?size=…) serve them. */
   hasThumb: z.boolean(),
   /** false: referenced in place at its original path. */

@@ -34,6 +34,8 @@ export interface GenerateRequest {
   signal?: AbortSignal
   /** Called with each streamed piece of text, in order. */
   onToken?: (text: string) => void
+  /** Extra request-body fields (e.g. `logit_bias`); honoured by OpenAI-compatible engines only. */
+  extraBody?: Record<string, unknown>
 }
 
 export type StopReason = 'eos' | 'maxTokens' | 'cancelled' | 'stop' | 'error'

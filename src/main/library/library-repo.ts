@@ -85,6 +85,29 @@ export class LibraryRepo {
     this.db.prepare('UPDATE images SET trashed_at = NULL WHERE id = ?').run(id)
   }
 
+  /** Hand edits: the fields given become the user's; a user caption also ends the model's pending work on it. */
+  updateText(id: string, f: { caption?: string; description?: string; tags?: string[] }): void {
+    this.db
+      .prepare(
+        `UPDATE images SET
+           caption = CASE WHEN @setCaption THEN @caption ELSE caption END,
+           description = CASE WHEN @setDescription THEN @description ELSE description END,
+           tags = CASE WHEN @setTags THEN @tags ELSE tags END,
+           caption_source = 'user',
+           caption_state = CASE WHEN @setCaption THEN 'done' ELSE caption_state END
+         WHERE id = @id`,
+      )
+      .run({
+        id,
+        setCaption: f.caption === undefined ? 0 : 1,
+        caption: f.caption ?? null,
+        setDescription: f.description === undefined ? 0 : 1,
+        description: f.description ?? null,
+        setTags: f.tags === undefined ? 0 : 1,
+        tags: f.tags === undefined ? null : JSON.stringify(f.tags),
+      })
+  }
+
   setTrashed(id: string, at: number | null): void {
     this.db.prepare('UPDATE images SET trashed_at = ? WHERE id = ?').run(at, id)
   }

@@ -44,6 +44,14 @@ export class LibraryService {
     return { id, trashedAt: null, usedIn: this.repo.usedIn(id) }
   }
 
+  /** Hand edits (caption, description, tags): stored as the user's, so the captioning model leaves them alone. */
+  update(input: { id: string; caption?: string; description?: string; tags?: string[] }): LibraryItem {
+    this.require(input.id)
+    const tags = input.tags && [...new Set(input.tags.map((t) => t.trim()).filter((t) => t !== ''))]
+    this.repo.updateText(input.id, { caption: input.caption?.trim(), description: input.description?.trim(), tags })
+    return toItem(this.require(input.id))
+  }
+
   private require(id: string): LibraryRow {
     const r = this.repo.byId(id)
     if (!r) throw new FolioError('NOT_FOUND', `No image ${id}.`)
@@ -78,6 +86,7 @@ function toItem(r: LibraryRow): LibraryItem {
     caption: r.caption,
     tags: parseTags(r.tags),
     captionState: r.caption_state,
+    captionSource: r.caption_source === 'user' || r.caption_source === 'model' ? r.caption_source : null,
     hasThumb: r.thumb_path !== null,
     stored: r.stored === 1,
     trashedAt: r.trashed_at,

@@ -3,6 +3,7 @@ import { m001 } from './migrations/001-core'
 import { m002 } from './migrations/002-models'
 import { m003 } from './migrations/003-library'
 import { m004 } from './migrations/004-search'
+import { m005 } from './migrations/005-captions'
 
 export interface Migration {
   version: number
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m002,
   m003,
   m004,
+  m005,
 ]
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1].version

@@ -21,6 +21,7 @@ describe('Router', () => {
       importer: s.importer,
       library: s.library,
       search: s.search,
+      captions: s.captions,
       registry: s.models,
       downloads: s.downloads,
       inference: s.inference,

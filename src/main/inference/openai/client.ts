@@ -130,6 +130,7 @@ export class OpenAICompatibleEngine implements Engine {
       stream_options: { include_usage: true },
       max_tokens: req.maxTokens,
       ...this.opts.extraBody,
+      ...req.extraBody,
     }
     if (req.temperature !== undefined) body.temperature = req.temperature
     if (req.seed !== undefined) body.seed = req.seed

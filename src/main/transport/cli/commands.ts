@@ -9,6 +9,7 @@ import type { DocNode } from '../../../shared/doc'
 import { FolioError } from '../../../shared/errors'
 import type { FolioServices } from '../../app'
 import { toMarkdown } from '../../articles/export/to-markdown'
+import { CAPTION_COMMANDS } from './captions-commands'
 import { LIBRARY_COMMANDS } from './library-commands'
 import { MODEL_COMMANDS } from './model-commands'
 import { SEARCH_COMMANDS } from './search-commands'
@@ -141,7 +142,7 @@ const ARTICLE_COMMANDS: CliCommand[] = [
   },
 ]
 
-export const COMMANDS: CliCommand[] = [...ARTICLE_COMMANDS, ...MODEL_COMMANDS, ...SEARCH_COMMANDS, ...LIBRARY_COMMANDS]
+export const COMMANDS: CliCommand[] = [...ARTICLE_COMMANDS, ...MODEL_COMMANDS, ...SEARCH_COMMANDS, ...LIBRARY_COMMANDS, ...CAPTION_COMMANDS]
 
 export function findCommand(words: string[]): { cmd: CliCommand; rest: string[] } | null {
   for (const cmd of COMMANDS) {

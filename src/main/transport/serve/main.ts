@@ -38,7 +38,7 @@ async function main(): Promise<void> {
 
   let services
   try {
-    services = createServices({ dataDir: resolveDataDir({ flag: values.data }) })
+    services = createServices({ dataDir: resolveDataDir({ flag: values.data }), startBackgroundWork: true })
   } catch (e) {
     fail(isFolioError(e) ? 1 : 2, isFolioError(e) ? e.message : String((e as Error)?.stack ?? e))
   }
