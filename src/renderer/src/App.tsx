@@ -9,6 +9,7 @@ import { errorMessage, useArticleList } from './articles/hooks'
 import { Sidebar, type View } from './articles/Sidebar'
 import { TrashView } from './articles/TrashView'
 import { Banner } from './components/Banner'
+import { LibraryView } from './library/LibraryView'
 import { useToast } from './components/Toast'
 import { EditorPane } from './editor/EditorPane'
 import { StatusSlotContext } from './components/StatusSlot'
@@ -136,6 +137,8 @@ export function App() {
         <StatusSlotContext.Provider value={statusSlot}>
         {view === 'trash' ? (
           <TrashView onRestored={() => list.refresh()} />
+        ) : view === 'library' ? (
+          <LibraryView articles={list.articles} onOpenArticle={select} />
         ) : view === 'models' ? (
           <ModelsView />
         ) : view === null ? (

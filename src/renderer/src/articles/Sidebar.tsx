@@ -5,7 +5,7 @@ import { LANG_NAMES, LANGS, isLang } from '../i18n'
 import { useI18n } from '../i18n/I18nProvider'
 import { ArticleList } from './ArticleList'
 
-export type View = 'articles' | 'trash' | 'models'
+export type View = 'articles' | 'trash' | 'models' | 'library'
 
 interface Props {
   list: ArticleListState
@@ -32,6 +32,9 @@ export function Sidebar({ list, view, selectedId, creating, onCreate, onSelect, 
       <div className="view-switch" role="group" aria-label={t('nav.views')}>
         <button type="button" className="seg-btn" aria-pressed={view === 'articles'} onClick={() => onView('articles')}>
           {t('nav.articles')}
+        </button>
+        <button type="button" className="seg-btn" aria-pressed={view === 'library'} onClick={() => onView('library')}>
+          {t('nav.library')}
         </button>
         <button type="button" className="seg-btn" aria-pressed={view === 'trash'} onClick={() => onView('trash')}>
           {t('nav.trash')}

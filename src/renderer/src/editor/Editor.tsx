@@ -15,6 +15,7 @@ import { useI18n } from '../i18n/I18nProvider'
 import { buildExtensions } from './extensions'
 import { FigureView } from './FigureView'
 import { looksLikeImage } from './images'
+import { handleLibraryDrop } from './library-drop'
 import { normalizeLinkUrl } from './link'
 import { StatusBar } from './StatusBar'
 import { TitleField } from './TitleField'
@@ -91,6 +92,8 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
         spellcheck: 'true',
       }),
       handleDrop: (view, event, _slice, moved) => {
+        // Thumbnails dragged from the Library carry image ids: insert figures at the drop point.
+        if (handleLibraryDrop(editorRef.current, event, () => view.posAtCoords({ left: event.clientX, top: event.clientY })?.pos)) return true
         if (moved) return false
         const files = Array.from(event.dataTransfer?.files ?? [])
         if (files.length === 0) return false

@@ -1,0 +1,202 @@
+/// <reference lib="dom" />
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../helpers/browser'
+import { startServe, type ServeProcess } from '../helpers/serve-process'
+import { makePng, tmpDir } from '../helpers/tmp'
+
+const require = createRequire(import.meta.url)
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+
+async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: number; targets: string[] }[]> {
+  await page.addScriptTag({ content: AXE_SOURCE })
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(o?: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe
+    const r = await axe.run()
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: (v.nodes as { html: string }[]).map((n) => n.html.slice(0, 200)) }))
+  })
+}
+
+const serious = (v: { impact: string }[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical')
+
+interface DropFile {
+  name: string
+  type: string
+  b64: string
+}
+
+/** Drops files onto an element the way a browser does: a `drop` event carrying a DataTransfer. */
+async function dropFiles(page: Page, selector: string, files: DropFile[]): Promise<void> {
+  await page.evaluate(
+    ({ selector, files }) => {
+      const dt = new DataTransfer()
+      for (const f of files) {
+        const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))
+        dt.items.add(new File([bytes], f.name, { type: f.type }))
+      }
+      const target = document.querySelector(selector)
+      if (!target) throw new Error(`no ${selector}`)
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    },
+    { selector, files },
+  )
+}
+
+const png = (name: string, rgb: [number, number, number], w = 64, h = 48): DropFile => ({
+  name,
+  type: 'image/png',
+  b64: Buffer.from(makePng(w, h, rgb)).toString('base64'),
+})
+
+describe('library in chromium (serve mode)', () => {
+  const dir = tmpDir('folio-e2e-library-')
+  let serve: ServeProcess
+  let browser: Browser
+  let page: Page
+  const consoleErrors: string[] = []
+  let jpeg: DropFile
+
+  const item = (name: string) => page.getByRole('option', { name: new RegExp(name.replace('.', '\\.')) })
+  const items = () => page.getByTestId('library-item')
+  const search = () => page.getByRole('searchbox', { name: 'Search images' })
+
+  beforeAll(async () => {
+    const buf = await sharp({ create: { width: 120, height: 80, channels: 3, background: { r: 20, g: 90, b: 200 } } }).jpeg().toBuffer()
+    jpeg = { name: 'sea.jpg', type: 'image/jpeg', b64: buf.toString('base64') }
+    serve = await startServe(['--port', '0', '--data', join(dir.path, 'data')], { viaNpm: true })
+    browser = await launchChromium()
+    // bypassCSP only so the test can inject axe-core; the app itself runs under its CSP.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true })
+    page = await ctx.newPage()
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text())
+    })
+    page.on('pageerror', (e) => consoleErrors.push(String(e)))
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await serve?.stop()
+    dir.cleanup()
+  })
+
+  it('opens the Library from the sidebar', async () => {
+    await page.goto(serve.loginUrl)
+    const nav = page.getByRole('button', { name: 'Library', exact: true })
+    await nav.click()
+    await page.getByRole('heading', { name: 'Library', level: 2 }).waitFor()
+    expect(await nav.getAttribute('aria-pressed')).toBe('true')
+    await page.getByText('No images yet.', { exact: false }).waitFor()
+  })
+
+  it('imports dropped files, shows thumbnails and lists the rejected ones with reasons', async () => {
+    const bogus: DropFile = { name: 'notes.jpg', type: 'image/jpeg', b64: Buffer.from('not really a jpeg').toString('base64') }
+    const text: DropFile = { name: 'readme.txt', type: 'text/plain', b64: Buffer.from('hello').toString('base64') }
+    await dropFiles(page, '[data-testid="library-drop"]', [png('red.png', [220, 30, 30]), png('green.png', [30, 200, 60], 80, 60), jpeg, bogus, text])
+    await expect.poll(() => items().count(), { timeout: 20_000 }).toBe(3)
+    await page.getByTestId('library-import-summary').waitFor()
+    expect(await page.getByTestId('library-import-summary').textContent()).toMatch(/Imported 3/)
+    const rejected = (await page.getByTestId('library-rejected').textContent()) ?? ''
+    expect(rejected).toContain('notes.jpg')
+    expect(rejected).toContain('readme.txt')
+    expect(rejected).toContain('not an image file')
+    // Thumbnails load (256 px WebP from ?size=thumb).
+    const img = item('red.png').locator('img')
+    expect(await img.getAttribute('src')).toMatch(/\/api\/image\/img_[0-9a-z]{12}\?size=thumb$/)
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0)
+    expect(await page.getByTestId('library-count').textContent()).toBe('3 images')
+  })
+
+  it('imports through the file picker too', async () => {
+    await page.getByTestId('library-input').setInputFiles({ name: 'blue.png', mimeType: 'image/png', buffer: Buffer.from(makePng(50, 50, [20, 20, 230])) })
+    await expect.poll(() => items().count(), { timeout: 20_000 }).toBe(4)
+  })
+
+  it('edits captions in the detail panel and finds them by search (English and Chinese)', async () => {
+    const setCaption = async (name: string, caption: string) => {
+      await item(name).click()
+      const panel = page.getByTestId('library-detail')
+      await expect.poll(async () => (await panel.getByTestId('detail-file-name').textContent()) ?? '').toBe(name)
+      await panel.getByRole('textbox', { name: 'Caption' }).fill(caption)
+      await panel.getByRole('button', { name: 'Save' }).click()
+      await panel.getByText('Written by you').waitFor()
+    }
+    await setCaption('red.png', 'a red bicycle near the sea')
+    await setCaption('green.png', '两只猫在沙发上')
+    const panel = page.getByTestId('library-detail')
+    expect(await panel.getByTestId('detail-caption-state').textContent()).toBe('Done')
+    expect(await panel.getByRole('img', { name: 'Preview of green.png' }).getAttribute('src')).toMatch(/\?size=preview$/)
+
+    await search().fill('bicycle')
+    await expect.poll(async () => (await items().first().getAttribute('aria-label')) ?? '', { timeout: 10_000 }).toContain('red.png')
+    expect(await page.getByTestId('library-count').textContent()).toMatch(/results?$/)
+    await search().fill('猫')
+    await expect.poll(async () => (await items().first().getAttribute('aria-label')) ?? '', { timeout: 10_000 }).toContain('green.png')
+    await search().fill('')
+    await expect.poll(() => items().count()).toBe(4)
+  })
+
+  it('supports keyboard navigation and multi-select', async () => {
+    const grid = page.getByRole('listbox', { name: 'Images' })
+    await item('blue.png').click()
+    await page.keyboard.press('Shift+ArrowRight')
+    await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').count()).toBe(2)
+    await item('red.png').click({ modifiers: ['Control'] })
+    await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').count()).toBe(3)
+    await grid.focus()
+    await page.keyboard.press('Home')
+    await page.keyboard.press('Enter')
+    await expect.poll(async () => (await page.getByTestId('detail-file-name').textContent()) ?? '').toBe('blue.png')
+  })
+
+  it('inserts a dragged library image into an article, then warns when trashing it', async () => {
+    const redId = (await item('red.png').getAttribute('data-image-id')) ?? ''
+    expect(redId).toMatch(/^img_/)
+    await page.getByRole('button', { name: 'New article' }).click()
+    await page.getByRole('textbox', { name: 'Title' }).fill('Seaside ride')
+    const body = page.getByRole('textbox', { name: 'Article body' })
+    await body.click()
+    await page.keyboard.type('We rode along the coast.')
+    // What a thumbnail dragged from the library carries, dropped onto the body.
+    const box = (await body.boundingBox())!
+    await page.evaluate(
+      ({ id, x, y }) => {
+        const dt = new DataTransfer()
+        dt.setData('application/x-folio-image', JSON.stringify([{ id, alt: 'a red bicycle near the sea' }]))
+        const target = document.querySelector('.tiptap')!
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: x, clientY: y }))
+      },
+      { id: redId, x: box.x + 20, y: box.y + 10 },
+    )
+    const fig = page.locator(`.tiptap figure[data-image-id="${redId}"] img`)
+    await fig.waitFor({ timeout: 10_000 })
+    expect(await fig.getAttribute('alt')).toBe('a red bicycle near the sea')
+    await expect.poll(() => page.getByText('Saved', { exact: false }).count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    await page.getByRole('button', { name: 'Library', exact: true }).click()
+
+    await item('red.png').click()
+    const panel = page.getByTestId('library-detail')
+    await panel.getByRole('button', { name: 'Seaside ride' }).waitFor({ timeout: 10_000 })
+    await page.getByRole('button', { name: 'Move to Trash' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.waitFor()
+    expect(await dialog.textContent()).toContain('Used in articles: “Seaside ride”')
+    await dialog.getByRole('button', { name: 'Move to Trash' }).click()
+    await expect.poll(() => items().count()).toBe(3)
+    expect(await item('red.png').count()).toBe(0)
+  })
+
+  it('has no serious accessibility violations and no console errors', async () => {
+    await item('green.png').click()
+    await page.getByTestId('library-detail').getByText('Written by you').waitFor()
+    if (process.env.FOLIO_SHOT) await page.screenshot({ path: process.env.FOLIO_SHOT })
+    const v = serious(await axeViolations(page))
+    expect(v, JSON.stringify(v, null, 2)).toEqual([])
+    expect(consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([])
+  })
+})
