@@ -15,6 +15,7 @@ import { roleEmbedder } from './library/search/embedder'
 import { LibrarySearch } from './library/search/library-search'
 import { LibraryImporter } from './library/import/library-importer'
 import { LibraryService } from './library/library-service'
+import { LibrarySettings } from './library/library-settings'
 import { CaptionQueue, type CaptionQueueOptions } from './library/captions/caption-queue'
 import { FileSecretStore, type Cipher } from './common/secrets'
 import { CATALOGUE, type CatalogueModel } from './models/catalogue'
@@ -109,6 +110,7 @@ export function createServices(opts: ServicesOptions): FolioServices {
     createHandlers({
       search,
       captions,
+      librarySettings: new LibrarySettings(db, importer),
       articles,
       exporter,
       images,

@@ -11,6 +11,7 @@ import type { LibrarySearch } from './library/search/library-search'
 import type { LibraryImporter } from './library/import/library-importer'
 import type { LibraryService } from './library/library-service'
 import type { CaptionQueue } from './library/captions/caption-queue'
+import type { LibrarySettings } from './library/library-settings'
 import { catalogueEntries, systemMemory } from './models/catalogue-view'
 import type { DownloadManager } from './models/download-manager'
 import type { ModelRegistry } from './models/model-registry'
@@ -27,6 +28,7 @@ export interface HandlerDeps {
   inference: InferenceService
   search: LibrarySearch
   captions: CaptionQueue
+  librarySettings: LibrarySettings
   /** Desktop file dialog (Electron); absent in serve mode and the CLI. */
   pickFile?: (opts: { title: string; extensions: string[] }) => Promise<string | null>
   /** Where serve-mode uploads of model files land. */
@@ -72,10 +74,19 @@ export function createHandlers(d: HandlerDeps): Handlers {
 
     'library.search': async (input) => ({ results: await d.search.search(input) }),
 
+    'albums.list': () => ({ albums: d.library.albums.list() }),
+    'albums.create': ({ name }) => d.library.albums.create(name),
+    'albums.rename': ({ id, name }) => d.library.albums.rename(id, name),
+    'albums.delete': ({ id }) => d.library.albums.delete(id),
+    'albums.addImages': ({ albumId, imageIds }) => d.library.albums.addImages(albumId, imageIds),
+    'albums.removeImages': ({ albumId, imageIds }) => d.library.albums.removeImages(albumId, imageIds),
+
     'library.captions.status': () => d.captions.status(),
     'library.captions.pause': () => d.captions.pause(),
     'library.captions.resume': () => d.captions.resume(),
     'library.captions.retryFailed': () => d.captions.retryFailed(),
+    'library.settings.get': () => d.librarySettings.get(),
+    'library.settings.set': (patch) => d.librarySettings.set(patch),
 
     'models.list': () => ({ models: d.registry.list(), roles: d.registry.roles() }),
     'models.catalogue': async () => {

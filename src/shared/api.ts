@@ -7,6 +7,8 @@ import { ArticleId, ImageId, OpId, VersionId } from './ids'
 import { Doc } from './doc'
 import { ImportPathsInput, ImportProgress, ImportReport, LibraryDetail, LibraryItem, LibraryListInput, TrashResult } from './library-api'
 import { CaptionStatus } from './captions-api'
+import { Album, AlbumId, AlbumImagesInput, AlbumName } from './albums-api'
+import { LibrarySettings, LibrarySettingsPatch } from './library-settings-api'
 
 export const MAX_IMAGE_BYTES = 64 * 1024 * 1024
 export const MAX_TITLE = 300
@@ -285,6 +287,12 @@ export const methods = {
   /** Puts images whose caption failed back in the queue. */
   'library.captions.retryFailed': mutation(Empty, CaptionStatus),
 
+  // ---- library (settings) ----
+  /** Copy on import vs reference in place, caption language, caption image size (settings table). */
+  'library.settings.get': query(Empty, LibrarySettings),
+  /** Changes the given settings; a new caption language applies to images captioned from now on. */
+  'library.settings.set': mutation(LibrarySettingsPatch, LibrarySettings),
+
   // ---- library (search) ----
   /**
    * Hybrid search (FTS5 bm25 + caption-embedding KNN, reciprocal rank fusion). `exclude`: images to
@@ -303,6 +311,8 @@ export const methods = {
             to: z.number().optional(),
             /** Images carrying every one of these tags. */
             tags: z.array(z.string().min(1).max(100)).max(20).optional(),
+            /** Only images in this album. */
+            album: AlbumId.optional(),
           })
           .strict()
           .default({}),
@@ -325,6 +335,17 @@ export const methods = {
       ),
     }),
   ),
+
+  // ---- library (albums) ----
+  /** Albums by name, with how many images (not in the trash) each holds and a cover image. */
+  'albums.list': query(Empty, z.object({ albums: z.array(Album) })),
+  /** A name already used (ignoring case) is a CONFLICT. */
+  'albums.create': mutation(z.object({ name: AlbumName }).strict(), Album),
+  'albums.rename': mutation(z.object({ id: AlbumId, name: AlbumName }).strict(), Album),
+  /** Deletes the album only: its images stay in the library. */
+  'albums.delete': mutation(z.object({ id: AlbumId }).strict(), z.object({ id: AlbumId })),
+  'albums.addImages': mutation(AlbumImagesInput, Album),
+  'albums.removeImages': mutation(AlbumImagesInput, Album),
 
   'models.list': query(
     Empty,

@@ -1,6 +1,6 @@
 /** Records of the image library's contract methods (see `library.*` in api.ts). */
 import { z } from 'zod'
-import { ArticleId, ImageId } from './ids'
+import { AlbumId, ArticleId, ImageId } from './ids'
 
 export const LibraryItem = z.object({
   id: ImageId,
@@ -59,6 +59,8 @@ export const LibraryListInput = z
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(500).default(100),
     trashed: z.boolean().default(false),
+    /** Only the images in this album. */
+    album: AlbumId.optional(),
   })
   .strict()
 

@@ -112,12 +112,17 @@ export class LibraryRepo {
     this.db.prepare('UPDATE images SET trashed_at = ? WHERE id = ?').run(at, id)
   }
 
-  list(trashed: boolean, offset: number, limit: number): { rows: LibraryRow[]; total: number } {
-    const where = trashed ? 'trashed_at IS NOT NULL' : 'trashed_at IS NULL'
+  list(trashed: boolean, offset: number, limit: number, album?: string): { rows: LibraryRow[]; total: number } {
+    let where = trashed ? 'trashed_at IS NOT NULL' : 'trashed_at IS NULL'
+    const args: unknown[] = []
+    if (album !== undefined) {
+      where += ' AND id IN (SELECT image_id FROM album_images WHERE album_id = ?)'
+      args.push(album)
+    }
     const rows = this.db
       .prepare(`SELECT * FROM images WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
-      .all(limit, offset) as LibraryRow[]
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM images WHERE ${where}`).get() as { n: number }).n
+      .all(...args, limit, offset) as LibraryRow[]
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM images WHERE ${where}`).get(...args) as { n: number }).n
     return { rows, total }
   }
 

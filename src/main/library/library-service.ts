@@ -2,20 +2,25 @@
 import type { Database } from 'better-sqlite3'
 import type { LibraryDetail, LibraryItem } from '../../shared/library-api'
 import { FolioError } from '../../shared/errors'
+import { AlbumService } from './albums'
 import { LibraryRepo, type LibraryRow } from './library-repo'
 
 export class LibraryService {
   private readonly repo: LibraryRepo
+  /** Named sets of images (`albums.*`). */
+  readonly albums: AlbumService
 
   constructor(
     db: Database,
     private readonly now: () => number = Date.now,
   ) {
     this.repo = new LibraryRepo(db)
+    this.albums = new AlbumService(db, now)
   }
 
-  list(input: { offset: number; limit: number; trashed: boolean }): { items: LibraryItem[]; total: number } {
-    const { rows, total } = this.repo.list(input.trashed, input.offset, input.limit)
+  list(input: { offset: number; limit: number; trashed: boolean; album?: string }): { items: LibraryItem[]; total: number } {
+    if (input.album !== undefined) this.albums.require(input.album)
+    const { rows, total } = this.repo.list(input.trashed, input.offset, input.limit, input.album)
     return { items: rows.map(toItem), total }
   }
 

@@ -4,6 +4,7 @@ import { m002 } from './migrations/002-models'
 import { m003 } from './migrations/003-library'
 import { m004 } from './migrations/004-search'
 import { m005 } from './migrations/005-captions'
+import { m006 } from './migrations/006-albums'
 
 export interface Migration {
   version: number
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m003,
   m004,
   m005,
+  m006,
 ]
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1].version

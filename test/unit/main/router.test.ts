@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices, type FolioServices } from '../../../src/main/app'
 import { createHandlers } from '../../../src/main/handlers'
+import { LibrarySettings } from '../../../src/main/library/library-settings'
 import { Router, type Handlers } from '../../../src/main/transport/router'
 import { FolioError } from '../../../src/shared/errors'
 import { PNG_1x1, GIF_1x1, tempDir } from '../../integration/images/image-fixtures'
@@ -22,6 +23,7 @@ describe('Router', () => {
       library: s.library,
       search: s.search,
       captions: s.captions,
+      librarySettings: new LibrarySettings(s.db, s.importer),
       registry: s.models,
       downloads: s.downloads,
       inference: s.inference,

@@ -6,6 +6,8 @@ export interface SearchFilters {
   to?: number
   /** Every one of these tags (case-insensitive). */
   tags?: string[]
+  /** Only images in this album. */
+  album?: string
 }
 
 export interface FilterSql {
@@ -34,8 +36,12 @@ export function filterSql(filters: SearchFilters, exclude: readonly string[]): F
     )
     params[`tag${n}`] = tag
   })
+  if (filters.album !== undefined) {
+    where.push('i.id IN (SELECT image_id FROM album_images WHERE album_id = @album)')
+    params.album = filters.album
+  }
   return { where: where.join(' AND '), params }
 }
 
 export const hasNarrowingFilters = (f: SearchFilters): boolean =>
-  f.from !== undefined || f.to !== undefined || (f.tags?.length ?? 0) > 0
+  f.from !== undefined || f.to !== undefined || (f.tags?.length ?? 0) > 0 || f.album !== undefined

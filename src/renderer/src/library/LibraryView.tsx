@@ -11,7 +11,10 @@ import { useDialogs } from '../components/DialogProvider'
 import { useToast } from '../components/Toast'
 import { altFromFileName } from '../editor/images'
 import { useI18n } from '../i18n/I18nProvider'
+import { AlbumBar } from './AlbumBar'
+import { CaptionProgress } from './CaptionProgress'
 import { DetailPanel } from './DetailPanel'
+import { LibrarySettings } from './LibrarySettings'
 import { LibraryGrid, type GridEntry } from './LibraryGrid'
 import { LibraryPages } from './library-pages'
 import { clickSelect, dayBound, tagChips, type SelectionState } from './library-logic'
@@ -36,7 +39,8 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
   const dialogs = useDialogs()
   const toast = useToast()
   const { t } = useI18n()
-  const pages = useMemo(() => new LibraryPages((input) => client.call('library.list', input)), [client])
+  const [album, setAlbum] = useState<string | null>(null)
+  const pages = useMemo(() => new LibraryPages((input) => client.call('library.list', album ? { ...input, album } : input)), [client, album])
   const version = useSyncExternalStore(pages.subscribe, () => pages.version)
 
   const [query, setQuery] = useState('')
@@ -74,7 +78,7 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
           query: query.trim(),
           limit: SEARCH_LIMIT,
           exclude: [],
-          filters: { from: dayBound(from, false), to: dayBound(to, true), tags: tags.length > 0 ? tags : undefined },
+          filters: { from: dayBound(from, false), to: dayBound(to, true), tags: tags.length > 0 ? tags : undefined, album: album ?? undefined },
         })
         .then(
           (r) => {
@@ -89,13 +93,13 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
       live = false
       clearTimeout(timer)
     }
-  }, [client, searching, query, tags, from, to, searchTick])
+  }, [client, searching, query, tags, from, to, album, searchTick])
 
   // A new result set (or leaving search) starts a fresh selection.
   useEffect(() => {
     setSel({ selected: new Set(), anchor: null })
     setActive(-1)
-  }, [hits, searching])
+  }, [hits, searching, album])
 
   const count = searching ? (hits?.length ?? 0) : (pages.total ?? 0)
   const entryAt = useCallback(
@@ -274,6 +278,11 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
           )}
         </div>
       )}
+
+      <AlbumBar album={album} onAlbum={setAlbum} selected={sel.selected} tick={searchTick} onChanged={refresh} />
+
+      <CaptionProgress />
+      <LibrarySettings />
 
       <div className="lib-filters" role="group" aria-label={t('library.filters')}>
         {chipSource.length > 0 && (
