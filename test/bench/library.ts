@@ -56,7 +56,11 @@ export interface LibraryBenchRow {
   ftsOnly: { p50: number; p95: number }
   floatKnn: { p50: number; p95: number }
   bitRescore: { p50: number; p95: number }
+  /** In-memory bit index + float rescoring (the default above 20k vectors). */
+  memoryKnn: { p50: number; p95: number }
   hybrid: { p50: number; p95: number }
+  memoryIndexMB: number
+  memoryLoadMs: number
 }
 
 async function benchSize(rows: number): Promise<LibraryBenchRow> {
@@ -99,7 +103,7 @@ async function benchSize(rows: number): Promise<LibraryBenchRow> {
     }
     const buildSeconds = (performance.now() - t0) / 1000
 
-    const QUERIES = 40
+    const QUERIES = Number(process.env.BENCH_QUERIES ?? 40)
     const qrand = rng(7)
     const queries = Array.from({ length: QUERIES }, () =>
       Array.from({ length: 2 + Math.floor(qrand() * 3) }, () => words[Math.floor(qrand() * words.length)]).join(' '),
@@ -116,11 +120,23 @@ async function benchSize(rows: number): Promise<LibraryBenchRow> {
     // Float KNN is ~1 s per query at 1M: fewer samples there.
     const floatKnn = await time(rows > 300_000 ? 8 : QUERIES, (i) => search.vectorHits(qvecs[i % QUERIES], f, depth, 0, false, { strategy: 'float' }))
     const bitRescore = await time(QUERIES, (i) => search.vectorHits(qvecs[i % QUERIES], f, depth, 0, false, { strategy: 'bit' }))
+    const memoryKnn = await time(QUERIES, (i) => search.vectorHits(qvecs[i % QUERIES], f, depth, 0, false, { strategy: 'memory' }))
+    const mem = search.vectors.memoryStats()!
     const hyb = await time(QUERIES, (i) => {
       current = i % QUERIES
       return hybrid.search({ query: queries[current], limit: LIMIT })
     })
-    return { rows, buildSeconds, ftsOnly, floatKnn, bitRescore, hybrid: hyb }
+    return {
+      rows,
+      buildSeconds,
+      ftsOnly,
+      floatKnn,
+      bitRescore,
+      memoryKnn,
+      hybrid: hyb,
+      memoryIndexMB: mem.bytes / 1024 ** 2,
+      memoryLoadMs: mem.loadMs,
+    }
   } finally {
     db.close()
     dir.cleanup()
@@ -131,12 +147,12 @@ export async function benchLibrary(sizes: readonly number[] = [100_000, 1_000_00
   const out: LibraryBenchRow[] = []
   const ms = (s: { p50: number; p95: number }) => `${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)}`
   console.log('\nLibrary search (ms; limit 20; p50 p95)')
-  console.log('rows       build s   fts-only p50/p95   float-knn p50/p95   bit+rescore p50/p95   hybrid p50/p95')
+  console.log('rows       build s   fts-only p50/p95   float-knn p50/p95   bit+rescore p50/p95   mem-bit+rescore p50/p95   hybrid p50/p95   mem index MB / load ms')
   for (const rows of sizes) {
     const r = await benchSize(rows)
     out.push(r)
     console.log(
-      `${String(rows).padEnd(10)} ${r.buildSeconds.toFixed(1).padStart(7)}   ${ms(r.ftsOnly)}    ${ms(r.floatKnn)}     ${ms(r.bitRescore)}       ${ms(r.hybrid)}`,
+      `${String(rows).padEnd(10)} ${r.buildSeconds.toFixed(1).padStart(7)}   ${ms(r.ftsOnly)}    ${ms(r.floatKnn)}     ${ms(r.bitRescore)}       ${ms(r.memoryKnn)}         ${ms(r.hybrid)}   ${r.memoryIndexMB.toFixed(1)} / ${r.memoryLoadMs.toFixed(0)}`,
     )
   }
   return out

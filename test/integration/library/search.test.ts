@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices, type FolioServices } from '../../../src/main/app'
 import { LibrarySearch, type EmbedderHandle } from '../../../src/main/library/search/library-search'
 import { parseQuery, ftsExpression } from '../../../src/main/library/search/fts-query'
+import { filterSql } from '../../../src/main/library/search/filters'
+import { BitIndex } from '../../../src/main/library/search/bit-index'
+import { openDatabase } from '../../../src/main/store/database'
 import { runCli } from '../../../src/main/transport/cli/main'
 import { tmpDir } from '../../helpers/tmp'
 
@@ -195,6 +198,20 @@ describe('library search', () => {
     })
   })
 
+  describe('large-library text ranking (newest capped matches, bm25-like score)', () => {
+    it('ranks like bm25 on the hand-written set, honours exclude and filters', async () => {
+      const capped = new LibrarySearch(s.db, { imagesDir: s.layout.images, ftsExactRows: 0, ftsCap: 50 })
+      const r = await capped.search({ query: 'red bicycle' })
+      expect(r[0].id).toBe('img_bike00000001')
+      expect(r[0].scores.fts).toBeLessThan(0)
+      expect(ids(r)).toContain('img_market000008')
+      expect((await capped.search({ query: '红色城墙' }))[0].id).toBe('img_wall00000003')
+      expect((await capped.search({ query: 'Canon' })).map((x) => x.id)).toEqual(['img_canon0000007'])
+      expect(ids(await capped.search({ query: 'bicycle', exclude: ['img_bike00000001'] }))).toEqual(['img_market000008'])
+      expect(ids(await capped.search({ query: 'bicycle', filters: { tags: ['street'] } }))).toEqual(['img_bike00000001'])
+    })
+  })
+
   describe('hybrid (fake embedder)', () => {
     let hybrid: LibrarySearch
     let embedder: ReturnType<typeof fakeEmbedder>
@@ -303,5 +320,145 @@ describe('library search', () => {
       expect((await cli('search', 'x', '--limit', 'zero', '--data', data)).code).toBe(1)
       expect((await cli('search', 'x', '--exclude', 'nope', '--data', data)).code).toBe(1)
     })
+  })
+})
+
+describe('in-memory bit index (first pass) + float rescoring', () => {
+  const tmp = tmpDir('folio-bitindex-')
+  const { db } = openDatabase(join(tmp.path, 'folio.db'))
+  const DIMS = 64
+  const N = 2000
+  let x = 12345
+  const rand = () => {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    return (x >>> 0) / 4294967296
+  }
+  const randomVec = () => Array.from({ length: DIMS }, () => rand() * 2 - 1)
+  const vecs: number[][] = []
+  const rowids: number[] = []
+  const search = new LibrarySearch(db, { imagesDir: tmp.path })
+  const none = filterSql({}, [])
+  const knn = (q: number[], k: number, opts: Record<string, unknown>) => search.vectors.knn(q, k, { bitThreshold: 1e9, oversample: 4, ...opts })
+
+  beforeAll(() => {
+    const ins = db.prepare(
+      `INSERT INTO images (id, sha256, file_name, mime, width, height, bytes, path, created_at, caption, tags)
+       VALUES (?, ?, ?, 'image/jpeg', 10, 10, 10, ?, ?, ?, '[]')`,
+    )
+    search.vectors.ensure('seeded-v1', DIMS)
+    const items: { rowid: number; imageId: string; text: string; vector: number[] }[] = []
+    db.transaction(() => {
+      for (let n = 0; n < N; n++) {
+        const id = `img_seed${String(n).padStart(8, '0')}`
+        const rowid = Number(ins.run(id, id.padEnd(64, '0'), `${id}.jpg`, `originals/${id}.jpg`, n, `caption ${n}`).lastInsertRowid)
+        const v = randomVec()
+        vecs.push(v)
+        rowids.push(rowid)
+        items.push({ rowid, imageId: id, text: `caption ${n}`, vector: v })
+      }
+    })()
+    search.vectors.upsert(items)
+  })
+  afterAll(() => {
+    db.close()
+    tmp.cleanup()
+  })
+
+  it('rescoring every candidate reproduces exact KNN (ids and distances)', () => {
+    for (let t = 0; t < 5; t++) {
+      const q = randomVec()
+      const exact = knn(q, 20, { strategy: 'float' })
+      const mem = knn(q, 20, { strategy: 'memory', candidates: N, maxCandidates: N })
+      expect(mem.map((h) => h.rowid)).toEqual(exact.map((h) => h.rowid))
+      mem.forEach((h, i) => expect(h.distance).toBeCloseTo(exact[i].distance, 5))
+    }
+    expect(search.vectors.memoryStats()).toMatchObject({ vectors: N })
+  })
+
+  it('the bounded first pass finds the exact top results on a seeded random set', () => {
+    let found = 0
+    let wanted = 0
+    for (let t = 0; t < 10; t++) {
+      // A query near a stored vector: that vector must come first.
+      const target = Math.floor(rand() * N)
+      const q = vecs[target].map((v) => v + (rand() - 0.5) * 0.2)
+      const exact = knn(q, 10, { strategy: 'float' })
+      const mem = knn(q, 10, { strategy: 'memory' }) // default: 16 × k candidates
+      expect(mem[0].rowid).toBe(rowids[target])
+      expect(mem[0].rowid).toBe(exact[0].rowid)
+      const set = new Set(mem.map((h) => h.rowid))
+      found += exact.filter((h) => set.has(h.rowid)).length
+      wanted += exact.length
+    }
+    expect(found / wanted).toBeGreaterThanOrEqual(0.8)
+  })
+
+  it('honours exclude and filters on the candidates (over-fetching)', () => {
+    const q = vecs[7]
+    const first = search.vectorHits(q, none, 5, 0, false, { strategy: 'memory' })
+    expect(first[0].rowid).toBe(rowids[7])
+    const ex = search.vectorHits(q, filterSql({}, ['img_seed00000007']), 5, 1, false, { strategy: 'memory' })
+    expect(ex).toHaveLength(5)
+    expect(ex.map((h) => h.rowid)).not.toContain(rowids[7])
+    expect(ex[0].rowid).toBe(first[1].rowid)
+  })
+
+  it('deleted images leave results at once and the index after pruning (tombstones)', () => {
+    const q = vecs[11]
+    expect(search.vectorHits(q, none, 3, 0, false, { strategy: 'memory' })[0].rowid).toBe(rowids[11])
+    db.prepare("DELETE FROM images WHERE id = 'img_seed00000011'").run()
+    // Still in memory until pruned, but the candidate check drops it.
+    expect(search.vectorHits(q, none, 3, 0, false, { strategy: 'memory' }).map((h) => h.rowid)).not.toContain(rowids[11])
+    expect(search.vectors.pruneOrphans()).toBe(1)
+    expect(search.vectors.memoryStats()!.vectors).toBe(N - 1)
+    expect(knn(q, 3, { strategy: 'memory' }).map((h) => h.rowid)).not.toContain(rowids[11])
+    // Trash is a filter: gone from results, kept in the index.
+    db.prepare("UPDATE images SET trashed_at = 1 WHERE id = 'img_seed00000012'").run()
+    expect(search.vectorHits(vecs[12], none, 3, 0, false, { strategy: 'memory' }).map((h) => h.rowid)).not.toContain(rowids[12])
+    db.prepare("UPDATE images SET trashed_at = NULL WHERE id = 'img_seed00000012'").run()
+    expect(search.vectorHits(vecs[12], none, 3, 0, false, { strategy: 'memory' })[0].rowid).toBe(rowids[12])
+  })
+
+  it('picks up vectors written by another instance (reloads on a changed revision)', () => {
+    const other = new LibrarySearch(db, { imagesDir: tmp.path })
+    const v = randomVec()
+    other.vectors.upsert([{ rowid: rowids[20], imageId: 'img_seed00000020', text: 'caption 20', vector: v }])
+    expect(knn(v, 1, { strategy: 'memory' })[0]).toMatchObject({ rowid: rowids[20] })
+    expect(knn(vecs[20], 1, { strategy: 'memory' })[0].rowid).not.toBe(rowids[20])
+  })
+
+  it('is rebuilt empty when the embedder changes; old vectors are never compared', () => {
+    expect(search.vectors.ensure('seeded-v2', 32)).toBe(true)
+    expect(search.vectors.memoryStats()).toMatchObject({ vectors: 0 })
+    expect(knn(randomVec().slice(0, 32), 5, { strategy: 'memory' })).toEqual([])
+    const v = randomVec().slice(0, 32)
+    search.vectors.upsert([{ rowid: rowids[3], imageId: 'img_seed00000003', text: 'caption 3', vector: v }])
+    const hits = knn(v, 5, { strategy: 'memory' })
+    expect(hits.map((h) => h.rowid)).toEqual([rowids[3]])
+    expect(hits[0].distance).toBeCloseTo(0, 5)
+    // A fresh instance loads the same state from the database.
+    const fresh = new LibrarySearch(db, { imagesDir: tmp.path })
+    expect(fresh.vectors.knn(v, 5, { bitThreshold: 1e9, oversample: 4, strategy: 'memory' }).map((h) => h.rowid)).toEqual([rowids[3]])
+  })
+
+  it('BitIndex: replaces, tombstones and compacts without losing live vectors', () => {
+    const idx = new BitIndex(8)
+    const bits = (n: number) => new Uint8Array(new BigUint64Array([BigInt(n)]).buffer)
+    for (let r = 1; r <= 5000; r++) idx.set(r, bits(r))
+    idx.set(77, bits(0xffff)) // replace
+    expect(idx.count).toBe(5000)
+    for (let r = 1; r <= 4000; r++) if (r !== 77) idx.delete(r) // triggers compaction
+    expect(idx.count).toBe(1001)
+    expect(idx.has(77) && idx.has(4001) && !idx.has(5)).toBe(true)
+    expect(idx.search(bits(0xffff), 1)).toEqual([{ rowid: 77, hamming: 0 }])
+    expect(idx.search(bits(4001), 1)).toEqual([{ rowid: 4001, hamming: 0 }])
+    const all = idx.search(bits(0), 5000)
+    expect(all).toHaveLength(1001)
+    expect(new Set(all.map((c) => c.rowid)).size).toBe(1001)
+    // Huge rowids switch to a map.
+    idx.set(2 ** 40, bits(3))
+    expect(idx.search(bits(3), 1)).toEqual([{ rowid: 2 ** 40, hamming: 0 }])
   })
 })

@@ -27,12 +27,19 @@ export interface LibrarySearchOptions {
   /** The configured embedder, or null (FTS only). */
   embedder?: () => Promise<EmbedderHandle | null>
   rrfK?: number
-  /** Above this many vectors, KNN starts with the bit-quantized pass. */
+  /** Above this many vectors, KNN starts with sqlite-vec's bit-quantized pass (unused while the in-memory index is on). */
   bitThreshold?: number
+  /** Above this many vectors, KNN uses the in-memory bit index + float rescoring (Infinity turns it off). */
+  memoryThreshold?: number
+  /** In-memory first pass: candidates rescored per wanted result. */
+  candidates?: number
   /** Bit-pass candidates per wanted vector hit. */
   oversample?: number
   /** Newest rows the 1–2 character substring scan looks at. */
   scanRows?: number
+  /** Libraries up to this many images rank every FTS match by bm25; larger ones rank the newest `ftsCap` matches (see ftsLeg). */
+  ftsExactRows?: number
+  ftsCap?: number
   now?: () => number
 }
 
@@ -69,8 +76,33 @@ export interface IndexReport {
 }
 
 /** bm25 column weights: file_name, caption, description, tags, exif_text. */
-const BM25 = 'bm25(images_fts, 1.0, 4.0, 2.0, 3.0, 0.5)'
+const WEIGHTS = [1.0, 4.0, 2.0, 3.0, 0.5]
+const BM25 = `bm25(images_fts, ${WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`
+/** See ftsLeg. */
+const FTS_EXACT_ROWS = 50_000
+const FTS_CAP = 1000
 const HAYSTACK = `lower(coalesce(i.caption, '') || char(10) || coalesce(i.description, '') || char(10) || coalesce(i.tags, '') || char(10) || i.file_name || char(10) || coalesce(i.exif_text, ''))`
+
+/** Below this many vectors sqlite-vec's exact float KNN is as fast as the in-memory pass (measured: see test/bench/library.ts). */
+const MEMORY_THRESHOLD = 10_000
+
+/**
+ * vec0 reads one vector by walking its chunk's overflow pages; through the default 2 MB page cache
+ * that cost ~0.5 ms a rescored candidate at 100k, through mmap ~25 µs. Memory-mapped reads share the
+ * OS page cache (no copy per connection), so a large window costs address space, not RAM. This
+ * better-sqlite3 build clamps mmap_size to 2 GB (SQLITE_MAX_MMAP_SIZE); pages past it go through
+ * the page cache, hence the larger cache_size too.
+ */
+function tuneConnection(db: Database): void {
+  try {
+    if (Number(db.pragma('mmap_size', { simple: true })) < MMAP_BYTES) db.pragma(`mmap_size = ${MMAP_BYTES}`)
+    if (Number(db.pragma('cache_size', { simple: true })) > -CACHE_KIB) db.pragma(`cache_size = -${CACHE_KIB}`)
+  } catch {
+    // An in-memory or read-only database without mmap support: defaults are fine.
+  }
+}
+const MMAP_BYTES = 16 * 1024 ** 3
+const CACHE_KIB = 64 * 1024
 
 export class LibrarySearch {
   readonly vectors: VectorIndex
@@ -83,8 +115,14 @@ export class LibrarySearch {
     private readonly opts: LibrarySearchOptions,
   ) {
     ensureSqliteVec(db)
+    tuneConnection(db)
     this.vectors = new VectorIndex(db, opts.now)
-    this.knnOpts = { bitThreshold: opts.bitThreshold ?? 100_000, oversample: opts.oversample ?? 4 }
+    this.knnOpts = {
+      bitThreshold: opts.bitThreshold ?? 100_000,
+      oversample: opts.oversample ?? 4,
+      memoryThreshold: opts.memoryThreshold ?? MEMORY_THRESHOLD,
+      candidates: opts.candidates ?? 16,
+    }
   }
 
   async search(input: SearchInput, knn: Partial<KnnOptions> = {}): Promise<SearchResult[]> {
@@ -97,7 +135,7 @@ export class LibrarySearch {
 
     const parsed = parseQuery(text)
     const depth = Math.max(50, limit * 2)
-    const fts = this.ftsLeg(ftsExpression(parsed.terms), f, depth)
+    const fts = this.ftsLeg(ftsExpression(parsed.terms), parsed.terms, f, depth)
     const sub = parsed.short.length ? this.substringLeg(parsed.short, f, depth) : []
     // sqlite-vec's KNN cost grows with k (n × k): the vector leg fetches what the page needs.
     const vec = await this.vectorLeg(text, f, limit, exclude.length, hasNarrowingFilters(filters), knn)
@@ -162,14 +200,60 @@ export class LibrarySearch {
     ).n
   }
 
-  private ftsLeg(match: string | null, f: ReturnType<typeof filterSql>, depth: number): { rowid: number; score: number }[] {
+  /**
+   * bm25 in FTS5 scans every match of every phrase twice (once for its IDF, once to rank), and a
+   * trigram phrase reads the doclists of all its trigrams: at 1M captions a 3-word query costs
+   * 100–300 ms however rare the words are. Stopping early is cheap (`ORDER BY rowid DESC LIMIT n`
+   * reads only until n matches: ~4 ms at 1M), so large libraries take the newest `ftsCap`
+   * matches and rank those in JS with a bm25-like score: Σ over terms of IDF (within the matches) ×
+   * the bm25 column weight of each column containing the term, negated (lower is better, as bm25).
+   */
+  private ftsLeg(match: string | null, terms: readonly string[], f: ReturnType<typeof filterSql>, depth: number): { rowid: number; score: number }[] {
     if (!match) return []
-    return this.db
+    if (this.librarySize() <= (this.opts.ftsExactRows ?? FTS_EXACT_ROWS)) {
+      return this.db
+        .prepare(
+          `SELECT i.rowid AS rowid, ${BM25} AS score FROM images_fts JOIN images i ON i.rowid = images_fts.rowid
+           WHERE images_fts MATCH @match AND ${f.where} ORDER BY score LIMIT @depth`,
+        )
+        .all({ ...f.params, match, depth }) as { rowid: number; score: number }[]
+    }
+    const rows = this.db
       .prepare(
-        `SELECT i.rowid AS rowid, ${BM25} AS score FROM images_fts JOIN images i ON i.rowid = images_fts.rowid
-         WHERE images_fts MATCH @match AND ${f.where} ORDER BY score LIMIT @depth`,
+        `SELECT i.rowid AS rowid, i.file_name AS f, i.caption AS c, i.description AS d, i.tags AS t, i.exif_text AS e
+         FROM images_fts JOIN images i ON i.rowid = images_fts.rowid
+         WHERE images_fts MATCH @match AND ${f.where} ORDER BY images_fts.rowid DESC LIMIT @cap`,
       )
-      .all({ ...f.params, match, depth }) as { rowid: number; score: number }[]
+      .all({ ...f.params, match, cap: Math.max(depth, this.opts.ftsCap ?? FTS_CAP) }) as ({ rowid: number } & Record<'f' | 'c' | 'd' | 't' | 'e', string | null>)[]
+    const cols = ['f', 'c', 'd', 't', 'e'] as const
+    const texts = rows.map((r) => cols.map((c) => (r[c] ?? '').normalize('NFKC').toLowerCase()))
+    const score = new Float64Array(rows.length)
+    for (const term of terms) {
+      const contrib = new Float64Array(rows.length)
+      let df = 0
+      texts.forEach((cs, n) => {
+        let w = 0
+        cs.forEach((text, c) => text.includes(term) && (w += WEIGHTS[c]))
+        if (w > 0) df++
+        contrib[n] = w
+      })
+      const idf = Math.log(1 + (rows.length - df + 0.5) / (df + 0.5))
+      for (let n = 0; n < rows.length; n++) score[n] -= idf * contrib[n]
+    }
+    return rows
+      .map((r, n) => ({ rowid: r.rowid, score: score[n] }))
+      .sort((a, b) => a.score - b.score || b.rowid - a.rowid)
+      .slice(0, depth)
+  }
+
+  private sizeCache: { n: number; at: number } | null = null
+  /** Highest images.rowid (an upper bound of the image count, O(log n)), cached for a few seconds. */
+  private librarySize(): number {
+    const t = (this.opts.now ?? Date.now)()
+    if (this.sizeCache && t - this.sizeCache.at < 10_000) return this.sizeCache.n
+    const n = (this.db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM images').get() as { n: number }).n
+    this.sizeCache = { n, at: t }
+    return n
   }
 
   /** 1–2 character CJK terms: instr() over the newest `scanRows` images (the trigram index cannot match them). */

@@ -5,11 +5,25 @@
  * and dimension are kept in `settings`, and a different embedder drops and rebuilds them.
  *
  * sqlite-vec 0.1.9 is brute force: a float KNN costs ~1 s at 1M×768, a bit KNN ~45 ms, and its
- * cost grows with k (n × k), so the bit pass fetches a bounded number of candidates.
+ * cost grows with k (n × k). Above `memoryThreshold` vectors the first pass runs instead over an
+ * in-memory copy of the sign bits (./bit-index, ~106 MB at 1M×768, loaded lazily from
+ * `image_vec_bit` and kept in sync by upsert/prune/ensure; other instances notice a changed
+ * revision in `settings` and reload), and only its candidates' floats are read back from
+ * `image_vec` for exact cosine rescoring (floats in memory would be 3 GB at 1M, int8 768 MB).
  */
 import type { Database } from 'better-sqlite3'
+import { BitIndex } from './bit-index'
 
 const STATE_KEY = 'search.vectors'
+/** Changes whenever this code changes the stored vectors: other instances on the database then reload their in-memory index. */
+const REV_KEY = 'search.vectors.rev'
+/**
+ * Vectors per vec0 chunk of `image_vec` (default 1024). Rescoring reads single vectors by rowid, and
+ * vec0 reads one through a fresh blob handle that walks the chunk's overflow pages from the start:
+ * 1024×768 floats = 3 MB = 750 pages; past the 2 MB page cache and the 2 GB mmap window that was
+ * ~0.6 ms a vector at 1M (320 candidates: ~200 ms). 32 vectors = 24 pages.
+ */
+const FLOAT_CHUNK = 32
 
 export interface VectorState {
   modelId: string
@@ -27,8 +41,19 @@ export interface KnnOptions {
   bitThreshold: number
   /** First-pass candidates per wanted result. */
   oversample: number
-  /** Force one strategy (benchmarks and tests). */
-  strategy?: 'float' | 'bit'
+  /** Use the in-memory bit index (+ float rescoring of its candidates) when more vectors than this are stored. */
+  memoryThreshold?: number
+  /** In-memory first pass: candidates rescored per wanted result (bounded by `maxCandidates`). */
+  candidates?: number
+  maxCandidates?: number
+  /** Force one strategy (benchmarks and tests): sqlite-vec float KNN, sqlite-vec bit KNN + rescoring, or the in-memory bit index + rescoring. */
+  strategy?: 'float' | 'bit' | 'memory'
+}
+
+export interface MemoryIndexStats {
+  vectors: number
+  bytes: number
+  loadMs: number
 }
 
 export function normalize(v: ArrayLike<number>): Float32Array {
@@ -51,6 +76,16 @@ function padded(v: Float32Array, dims: number): Float32Array {
 
 export class VectorIndex {
   private cachedCount: { n: number; at: number } | null = null
+  /** The in-memory first-pass index, loaded on first use; `rev` is the REV_KEY value it matches. */
+  private memory: {
+    index: BitIndex
+    rev: string | null
+    dims: number
+    loadMs: number
+    /** Rows in image_vec and in the index when loaded: both move together unless something writes around this class. */
+    tableCount: number
+    loadedCount: number
+  } | null = null
 
   constructor(
     private readonly db: Database,
@@ -74,11 +109,12 @@ export class VectorIndex {
     if (s && s.modelId === modelId && s.dims === dims && this.tablesExist()) return false
     this.db.transaction(() => {
       this.db.exec('DROP TABLE IF EXISTS image_vec; DROP TABLE IF EXISTS image_vec_bit; DELETE FROM image_embeddings;')
-      this.db.exec(`CREATE VIRTUAL TABLE image_vec USING vec0(embedding float[${dims}] distance_metric=cosine)`)
+      this.db.exec(`CREATE VIRTUAL TABLE image_vec USING vec0(embedding float[${dims}] distance_metric=cosine, chunk_size=${FLOAT_CHUNK})`)
       this.db.exec(`CREATE VIRTUAL TABLE image_vec_bit USING vec0(embedding bit[${bitDims(dims)}])`)
       this.db
         .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
         .run(STATE_KEY, JSON.stringify({ modelId, dims } satisfies VectorState))
+      this.memory = { index: new BitIndex(bitDims(dims) / 8), rev: this.bumpRev(), dims, loadMs: 0, tableCount: 0, loadedCount: 0 }
     })()
     this.cachedCount = null
     return true
@@ -102,19 +138,78 @@ export class VectorIndex {
     const book = this.db.prepare(
       'INSERT INTO image_embeddings (rowid, image_id, text) VALUES (?, ?, ?) ON CONFLICT (rowid) DO UPDATE SET image_id = excluded.image_id, text = excluded.text',
     )
+    const quantize = this.db.prepare('SELECT vec_quantize_binary(?) AS b')
     this.db.transaction(() => {
+      const mem = this.syncedMemory(s)
       for (const it of items) {
         if (it.vector.length !== s.dims) throw new Error(`embedding has ${it.vector.length} dimensions, expected ${s.dims}`)
         const v = normalize(it.vector)
         const id = BigInt(it.rowid)
+        const bits = padded(v, bitDims(s.dims))
         delF.run(id)
         delB.run(id)
         insF.run(id, v)
-        insB.run(id, padded(v, bitDims(s.dims)))
+        insB.run(id, bits)
         book.run(id, it.imageId, it.text)
+        mem?.index.set(it.rowid, (quantize.get(bits) as { b: Buffer }).b)
       }
+      this.afterWrite(mem)
     })()
     this.cachedCount = null
+  }
+
+  /** The in-memory index when it is loaded and up to date with the database (else null: it reloads on next use). */
+  private syncedMemory(s: VectorState): NonNullable<VectorIndex['memory']> | null {
+    const m = this.memory
+    if (!m || m.dims !== s.dims || m.rev !== this.rev()) {
+      this.memory = null
+      return null
+    }
+    return m
+  }
+
+  private afterWrite(mem: NonNullable<VectorIndex['memory']> | null): void {
+    const rev = this.bumpRev()
+    if (mem) mem.rev = rev
+  }
+
+  private rev(): string | null {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(REV_KEY) as { value: string } | undefined
+    return row?.value ?? null
+  }
+
+  private bumpRev(): string {
+    const rev = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(REV_KEY, rev)
+    return rev
+  }
+
+  /** Loads (or reloads, when another instance changed the vectors) the in-memory bit index. */
+  memoryIndex(): BitIndex | null {
+    const s = this.state()
+    if (!s || !this.tablesExist()) return null
+    const rev = this.rev()
+    // Rows written around this class (bulk loads, another version of it) show up as a count mismatch.
+    const m = this.memory
+    if (m && m.dims === s.dims && m.rev === rev && this.count() - m.tableCount === m.index.count - m.loadedCount) return m.index
+    const t = performance.now()
+    const bytes = bitDims(s.dims) / 8
+    const n = (this.db.prepare('SELECT count(*) AS n FROM image_vec_bit_rowids').get() as { n: number }).n
+    const index = new BitIndex(bytes, n + 1024)
+    for (const row of this.db.prepare('SELECT rowid, embedding FROM image_vec_bit').iterate() as Iterable<{ rowid: number; embedding: Buffer }>) {
+      index.set(row.rowid, row.embedding)
+    }
+    this.cachedCount = null
+    this.memory = { index, rev, dims: s.dims, loadMs: performance.now() - t, tableCount: this.count(), loadedCount: index.count }
+    return index
+  }
+
+  /** Size and load time of the in-memory index (null until it is loaded). */
+  memoryStats(): MemoryIndexStats | null {
+    const m = this.memory
+    return m ? { vectors: m.index.count, bytes: m.index.memoryBytes, loadMs: m.loadMs } : null
   }
 
   /** Drops vectors whose image is gone or whose rowid now belongs to another image. */
@@ -132,12 +227,16 @@ export class VectorIndex {
     const delF = this.db.prepare('DELETE FROM image_vec WHERE rowid = ?')
     const delB = this.db.prepare('DELETE FROM image_vec_bit WHERE rowid = ?')
     const delE = this.db.prepare('DELETE FROM image_embeddings WHERE rowid = ?')
+    const s = this.state()
     this.db.transaction(() => {
+      const mem = s ? this.syncedMemory(s) : null
       for (const { rowid } of stale) {
         delF.run(BigInt(rowid))
         delB.run(BigInt(rowid))
         delE.run(BigInt(rowid))
+        mem?.index.delete(rowid)
       }
+      this.afterWrite(mem)
     })()
     this.cachedCount = null
     return stale.length
@@ -157,8 +256,11 @@ export class VectorIndex {
     const s = this.state()
     if (!s || query.length !== s.dims || k <= 0 || !this.tablesExist()) return []
     const q = normalize(query)
-    const useBit = opts.strategy ? opts.strategy === 'bit' : this.count() > opts.bitThreshold
-    if (!useBit) {
+    const strategy =
+      opts.strategy ??
+      (this.count() > (opts.memoryThreshold ?? Infinity) ? 'memory' : this.count() > opts.bitThreshold ? 'bit' : 'float')
+    if (strategy === 'memory') return this.memoryKnn(q, k, s, opts)
+    if (strategy === 'float') {
       return this.db
         .prepare('SELECT rowid, distance FROM image_vec WHERE embedding MATCH ? AND k = ?')
         .all(q, k) as VectorHit[]
@@ -174,5 +276,33 @@ export class VectorIndex {
       if (r) hits.push({ rowid: c.rowid, distance: r.d })
     }
     return hits.sort((a, b) => a.distance - b.distance).slice(0, k)
+  }
+
+  /**
+   * In-memory hamming first pass over all vectors → the `candidates × k` nearest (bounded), then
+   * exact cosine distance in JS against their float vectors read by rowid from `image_vec`.
+   */
+  private memoryKnn(q: Float32Array, k: number, s: VectorState, opts: KnnOptions): VectorHit[] {
+    const index = this.memoryIndex()
+    if (!index || !index.count) return []
+    const qbits = (this.db.prepare('SELECT vec_quantize_binary(?) AS b').get(padded(q, bitDims(s.dims))) as { b: Buffer }).b
+    const c = Math.min(Math.max(k, opts.maxCandidates ?? 4096), Math.max(k, Math.ceil(k * (opts.candidates ?? 16))))
+    const candidates = index.search(qbits, c)
+    const read = this.db.prepare('SELECT embedding FROM image_vec WHERE rowid = ?').pluck()
+    const hits: VectorHit[] = []
+    const dims = s.dims
+    for (const cand of candidates) {
+      const buf = read.get(BigInt(cand.rowid)) as Buffer | undefined
+      if (!buf) continue
+      const v = buf.byteOffset % 4 === 0 ? new Float32Array(buf.buffer, buf.byteOffset, dims) : new Float32Array(Uint8Array.from(buf).buffer, 0, dims)
+      let dot = 0
+      let nv = 0
+      for (let i = 0; i < dims; i++) {
+        dot += v[i] * q[i]
+        nv += v[i] * v[i]
+      }
+      hits.push({ rowid: cand.rowid, distance: nv > 0 ? 1 - dot / Math.sqrt(nv) : 1 })
+    }
+    return hits.sort((a, b) => a.distance - b.distance || a.rowid - b.rowid).slice(0, k)
   }
 }
