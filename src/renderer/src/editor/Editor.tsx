@@ -10,12 +10,13 @@ import type { Doc } from '../../../shared/doc'
 import { useClient } from '../api'
 import { useArticleAutosave, useSaveShortcut, type ArticleSnapshot } from '../articles/useAutosave'
 import { useDialogs } from '../components/DialogProvider'
-import { IconHistory, IconTrash } from '../components/icons'
+import { IconHistory, IconImage, IconTrash } from '../components/icons'
 import { useI18n } from '../i18n/I18nProvider'
 import { buildExtensions } from './extensions'
 import { FigureView } from './FigureView'
 import { looksLikeImage } from './images'
-import { handleLibraryDrop } from './library-drop'
+import { handleLibraryDrop, insertLibraryImages } from './library-drop'
+import { LibraryPanel } from './LibraryPanel'
 import { normalizeLinkUrl } from './link'
 import { StatusBar } from './StatusBar'
 import { TitleField } from './TitleField'
@@ -35,10 +36,13 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
   const dialogs = useDialogs()
   const { t } = useI18n()
   const panelId = useId()
-  const [versionsOpen, setVersionsOpen] = useState(false)
+  const [panel, setPanel] = useState<'versions' | 'images' | null>(null)
+  const versionsOpen = panel === 'versions'
+  const imagesOpen = panel === 'images'
   const [titleKey, setTitleKey] = useState(0)
   const [initialTitle, setInitialTitle] = useState(article.title)
   const versionsButton = useRef<HTMLButtonElement>(null)
+  const imagesButton = useRef<HTMLButtonElement>(null)
   const fileInput = useRef<HTMLInputElement>(null)
 
   // Live values read by the autosave and by TipTap callbacks created once.
@@ -175,25 +179,26 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
 
   const closeVersions = useCallback(() => {
     // Return focus to the toggle only if it was in the panel (not if the user is typing).
-    const panel = document.getElementById(panelId)
-    const focusWasInPanel = !!panel && panel.contains(document.activeElement)
-    setVersionsOpen(false)
-    if (focusWasInPanel) versionsButton.current?.focus()
-  }, [panelId])
+    const panelEl = document.getElementById(panelId)
+    const focusWasInPanel = !!panelEl && panelEl.contains(document.activeElement)
+    const toggle = panel === 'images' ? imagesButton : versionsButton
+    setPanel(null)
+    if (focusWasInPanel) toggle.current?.focus()
+  }, [panelId, panel])
 
   // Escape closes the panel from anywhere, unless a dialog is open (it takes Escape itself).
   useEffect(() => {
-    if (!versionsOpen) return
+    if (panel === null) return
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]')) return
       closeVersions()
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [versionsOpen, closeVersions])
+  }, [panel, closeVersions])
 
   return (
-    <div className={`editor-layout${versionsOpen ? ' with-panel' : ''}`}>
+    <div className={`editor-layout${panel !== null ? ' with-panel' : ''}`}>
       <div className="editor-column">
         <div className="editor-header">
           <TitleField
@@ -208,12 +213,23 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
           />
           <div className="editor-actions">
             <button
+              ref={imagesButton}
+              type="button"
+              className="btn btn-ghost"
+              aria-expanded={imagesOpen}
+              aria-controls={imagesOpen ? panelId : undefined}
+              onClick={() => setPanel((p) => (p === 'images' ? null : 'images'))}
+            >
+              <IconImage />
+              <span>{t('editorLibrary.toggle')}</span>
+            </button>
+            <button
               ref={versionsButton}
               type="button"
               className="btn btn-ghost"
               aria-expanded={versionsOpen}
               aria-controls={versionsOpen ? panelId : undefined}
-              onClick={() => setVersionsOpen((o) => !o)}
+              onClick={() => setPanel((p) => (p === 'versions' ? null : 'versions'))}
             >
               <IconHistory />
               <span>{t('versions.toggle')}</span>
@@ -258,6 +274,7 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
           onRestored={onRestored}
         />
       )}
+      {imagesOpen && <LibraryPanel id={panelId} onClose={closeVersions} onInsert={(img) => insertLibraryImages(editor, [img])} />}
     </div>
   )
 }

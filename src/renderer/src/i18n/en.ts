@@ -85,6 +85,12 @@ export const en = {
   'figure.missing': 'Image unavailable',
 
   'versions.toggle': 'Versions',
+  'editorLibrary.toggle': 'Images',
+  'editorLibrary.heading': 'Images',
+  'editorLibrary.hint': 'Click an image to insert it at the cursor, or drag it into the article.',
+  'editorLibrary.insert': 'Insert {name}',
+  'editorLibrary.empty': 'No images in the library yet.',
+  'editorLibrary.noResults': 'No images match.',
   'versions.heading': 'Versions',
   'versions.save': 'Save version',
   'versions.labelTitle': 'Save version',

@@ -87,6 +87,12 @@ export const zh: Record<MessageKey, string> = {
   'figure.missing': '图片不可用',
 
   'versions.toggle': '版本',
+  'editorLibrary.toggle': '图片',
+  'editorLibrary.heading': '图片',
+  'editorLibrary.hint': '点击图片插入到光标处，或将其拖入文章。',
+  'editorLibrary.insert': '插入 {name}',
+  'editorLibrary.empty': '图库中还没有图片。',
+  'editorLibrary.noResults': '没有匹配的图片。',
   'versions.heading': '版本',
   'versions.save': '保存版本',
   'versions.labelTitle': '保存版本',
