@@ -5,7 +5,7 @@ import { FolioError } from '../shared/errors'
 import { DOC_SCHEMA_VERSION } from '../shared/doc'
 import type { ArticleService } from './articles/article-service'
 import type { ExportService } from './articles/export/export-service'
-import type { ImageService } from './images/image-service'
+import type { ImageService, ImportResult } from './images/image-service'
 import type { InferenceService } from './inference/inference-service'
 import type { LibrarySearch } from './library/search/library-search'
 import type { LibraryImporter } from './library/import/library-importer'
@@ -57,9 +57,13 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'versions.restore': ({ id }, ctx) => d.articles.restoreVersion(id, ctx.origin),
 
     'images.import': async ({ files }, ctx) => {
-      const out = d.images.importFiles(files, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) })
-      // Thumbnails and EXIF for the library (off the main thread); the figure works without them.
-      await d.importer.enrich(out.images.filter((i) => !i.duplicate).map((i) => i.id))
+      // The library's full pipeline: decode (truncation, pixel limit), EXIF, thumbnails, dedupe.
+      const results = await d.importer.importBuffers(files, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) })
+      const out: ImportResult = { images: [], rejected: [] }
+      for (const r of results) {
+        if (r.state === 'rejected') out.rejected.push({ name: r.name, reason: r.reason })
+        else out.images.push({ ...d.images.get(r.imageId), duplicate: r.state === 'duplicate', name: r.name })
+      }
       return out
     },
     'images.get': ({ id }) => d.images.get(id),

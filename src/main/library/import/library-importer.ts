@@ -1,12 +1,11 @@
 /**
  * LibraryImporter: imports files by path (CLI) into the image library — sha256 dedupe, decoding and
  * thumbnails in the worker pool, EXIF, atomic copies or references in place — as a persisted job
- * that resumes after a crash. Also derives thumbnails/EXIF for images stored by `images.import`.
+ * that resumes after a crash; and bytes from renderers (`images.import`) through the same per-file step.
  */
 import type { Database } from 'better-sqlite3'
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { basename, isAbsolute, join } from 'node:path'
+import { basename, join } from 'node:path'
 import { FolioError } from '../../../shared/errors'
 import { newId } from '../../../shared/ids'
 import { LibraryRepo, type Derived, type LibraryRow } from '../library-repo'
@@ -38,6 +37,13 @@ export interface ImporterOptions {
   workers?: number
   now?: () => number
 }
+
+export interface BufferImportOptions {
+  signal?: AbortSignal
+  onProgress?: (p: { done: number; total: number; fileName: string }) => void
+}
+type BufferOutcome = { state: 'done' | 'duplicate'; imageId: string } | { state: 'rejected'; reason: string }
+export type BufferImportResult = BufferOutcome & { name: string }
 
 type Outcome =
   | { state: 'done'; sha256: string; row: Parameters<LibraryRepo['insert']>[0] }
@@ -78,6 +84,27 @@ export class LibraryImporter {
     return this.runJob(jobId, opts)
   }
 
+  /**
+   * Imports bytes sent by a renderer (drop, pick, paste) through the same validation, EXIF, thumbnail
+   * and dedupe step as paths; always stored in the library. Results are in input order. Not a persisted
+   * job: the bytes live only in this call, so there is nothing to resume after a crash.
+   */
+  async importBuffers(files: { name: string; data: Uint8Array }[], opts: BufferImportOptions = {}): Promise<BufferImportResult[]> {
+    const signal = opts.signal ? AbortSignal.any([opts.signal, this.life.signal]) : this.life.signal
+    const out: BufferImportResult[] = []
+    // One file at a time (decoding still runs in a worker): progress in input order, cancel between files.
+    for (const f of files) {
+      if (signal.aborted) break
+      const o = await this.importBytes(f.data, f.name, null, null)
+      if (this.closed) break
+      out.push({ name: f.name, ...this.recordBuffer(o) })
+      opts.onProgress?.({ done: out.length, total: files.length, fileName: f.name })
+    }
+    if (this.closed) throw new FolioError('CANCELLED', 'Folio stopped; import the files again.')
+    if (signal.aborted) throw new FolioError('CANCELLED', 'Import cancelled.')
+    return out
+  }
+
   /** Finishes imports that were running when Folio stopped (call at start-up; runs in the background). */
   async resumeInterruptedImports(): Promise<ImportReport[]> {
     const out: ImportReport[] = []
@@ -90,25 +117,6 @@ export class LibraryImporter {
       }
     }
     return out
-  }
-
-  /** Thumbnails, oriented size and EXIF for images stored by `images.import` (renderer bytes); best effort. */
-  async enrich(ids: string[]): Promise<void> {
-    await Promise.all(
-      ids.map(async (id) => {
-        const row = this.repo.byId(id)
-        if (!row || row.thumb_path) return
-        try {
-          const bytes = await readFile(isAbsolute(row.path) ? row.path : join(this.opts.imagesDir, row.path))
-          const decoded = await this.pool.decode(bytes)
-          formatOf(decoded)
-          const derived = await this.writeDerived(row.sha256, decoded)
-          if (!this.closed) this.repo.setDerived(id, derived)
-        } catch {
-          // The figure stays usable from its original file; the library shows it without a thumbnail.
-        }
-      }),
-    )
   }
 
   /** Stops work at once (in-flight files stay pending and resume at the next start) and ends the workers. */
@@ -160,6 +168,19 @@ export class LibraryImporter {
     this.jobs.finish(jobId, idx, 'done', o.row.id, null, () => this.repo.insert(o.row))
   }
 
+  /** Synchronous, like `record`: a twin stored by a concurrent lane since the decode counts as the duplicate. */
+  private recordBuffer(o: Outcome): BufferOutcome {
+    if (o.state === 'rejected') return { state: 'rejected', reason: o.reason }
+    const existing = o.state === 'duplicate' ? this.repo.byId(o.imageId) : this.repo.bySha(o.sha256)
+    if (existing) {
+      if (existing.trashed_at !== null) this.repo.untrash(existing.id)
+      return { state: 'duplicate', imageId: existing.id }
+    }
+    if (o.state === 'duplicate') return { state: 'duplicate', imageId: o.imageId }
+    this.repo.insert(o.row)
+    return { state: 'done', imageId: o.row.id }
+  }
+
   private duplicate(jobId: string, idx: number, existing: LibraryRow): void {
     // Importing a trashed image again brings it back.
     this.jobs.finish(jobId, idx, 'duplicate', existing.id, null, () => existing.trashed_at !== null && this.repo.untrash(existing.id))
@@ -167,7 +188,19 @@ export class LibraryImporter {
 
   private async importPath(path: string, copy: boolean): Promise<Outcome> {
     try {
-      const bytes = await readCandidate(path)
+      return await this.importBytes(await readCandidate(path), basename(path), copy ? null : path, path)
+    } catch (e) {
+      return rejected(e)
+    }
+  }
+
+  /**
+   * The per-file step shared by paths and renderer bytes: precheck, sha256 dedupe, full decode in the
+   * worker pool (truncation, pixel limit, EXIF, thumbnails), then an atomic copy unless `inPlace` names
+   * the file to reference where it lies.
+   */
+  private async importBytes(bytes: Uint8Array, name: string, inPlace: string | null, sourcePath: string | null): Promise<Outcome> {
+    try {
       precheck(bytes)
       const sha256 = createHash('sha256').update(bytes).digest('hex')
       const existing = this.repo.bySha(sha256)
@@ -180,26 +213,26 @@ export class LibraryImporter {
       }
       const format = formatOf(decoded)
       const derived = await this.writeDerived(sha256, decoded)
-      let stored = path
-      if (copy) {
+      let stored = inPlace
+      if (stored === null) {
         stored = derivedPaths(sha256, format.ext).original
         await atomicWrite(join(this.opts.imagesDir, stored), bytes)
       }
       const row = {
         id: newId('img'),
         sha256,
-        file_name: basename(path).slice(0, 255),
+        file_name: safeName(name),
         mime: format.mime,
         bytes: bytes.byteLength,
         path: stored,
         created_at: this.now(),
-        source_path: path,
-        stored: copy ? 1 : 0,
+        source_path: sourcePath,
+        stored: inPlace === null ? 1 : 0,
         ...derived,
       }
       return { state: 'done', sha256, row }
     } catch (e) {
-      return { state: 'rejected', reason: e instanceof RejectError ? e.message : fileReason(e) }
+      return rejected(e)
     }
   }
 
@@ -224,4 +257,13 @@ export class LibraryImporter {
       orientation_applied: d.info.orientation,
     }
   }
+}
+
+function rejected(e: unknown): Outcome {
+  return { state: 'rejected', reason: e instanceof RejectError ? e.message : fileReason(e) }
+}
+
+/** A stored display name: no path separators or control characters. */
+function safeName(name: string): string {
+  return name.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f]/g, '').slice(0, 255) || 'image'
 }

@@ -1,5 +1,5 @@
 /**
- * The Library screen: import (drop zone / picker, batched, progress, cancel, rejections), instant
+ * The Library screen: import (drop zone / picker / paste, batched, progress, cancel, rejections), instant
  * search with tag and date filters, the virtualized grid with multi-select, trash, and the detail panel.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react'
@@ -175,6 +175,20 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
       },
     })
   }
+
+  // Paste (Ctrl/Cmd-V) with image files on the clipboard imports them like a drop; text pastes are left alone.
+  const startImport = imp.start
+  useEffect(() => {
+    const onPaste = (e: ClipboardEvent) => {
+      if (e.defaultPrevented) return
+      const files = Array.from(e.clipboardData?.files ?? [])
+      if (files.length === 0) return
+      e.preventDefault()
+      void startImport(files)
+    }
+    document.addEventListener('paste', onPaste)
+    return () => document.removeEventListener('paste', onPaste)
+  }, [startImport])
 
   const onDrop = async (e: DragEvent) => {
     if (!e.dataTransfer.types.includes('Files')) return
