@@ -65,6 +65,7 @@ describe('editor in chromium (serve mode)', () => {
   it('creates an article, formats text, inserts a figure, and finds it all after a reload', async () => {
     await page.getByRole('button', { name: 'New article' }).click()
     const title = page.getByRole('textbox', { name: 'Title' })
+    await expect.poll(() => title.inputValue(), { timeout: 5_000 }).toBe('')
     await title.fill('The history of the bicycle')
     const body = page.getByRole('textbox', { name: 'Article body' })
     await body.click()
@@ -137,15 +138,17 @@ describe('editor in chromium (serve mode)', () => {
 
   it('moves an article to the trash and restores it', async () => {
     await page.getByRole('button', { name: 'New article' }).click()
+    // The new, empty article is open (and its title focused) before typing.
+    await expect.poll(() => page.getByRole('textbox', { name: 'Title' }).inputValue(), { timeout: 5_000 }).toBe('')
     await page.getByRole('textbox', { name: 'Title' }).fill('Scratch notes')
-    await expect.poll(() => page.getByTestId('article-item').filter({ hasText: 'Scratch notes' }).count()).toBe(1)
+    await expect.poll(() => page.getByTestId('article-item').filter({ hasText: 'Scratch notes' }).count(), { timeout: 5_000 }).toBe(1)
     await page.getByRole('button', { name: 'Move to trash' }).click()
-    await expect.poll(() => page.getByTestId('article-item').filter({ hasText: 'Scratch notes' }).count()).toBe(0)
+    await expect.poll(() => page.getByTestId('article-item').filter({ hasText: 'Scratch notes' }).count(), { timeout: 5_000 }).toBe(0)
     await page.getByRole('button', { name: 'Trash', exact: true }).click()
     const trashed = page.getByTestId('article-item').filter({ hasText: 'Scratch notes' })
     await trashed.getByRole('button', { name: 'Restore' }).click()
     await page.getByRole('button', { name: 'Articles', exact: true }).click()
-    await expect.poll(() => page.getByTestId('article-item').filter({ hasText: 'Scratch notes' }).count()).toBe(1)
+    await expect.poll(() => page.getByTestId('article-item').filter({ hasText: 'Scratch notes' }).count(), { timeout: 5_000 }).toBe(1)
   })
 
   it('has no serious or critical accessibility violations on the main screens', async () => {

@@ -141,7 +141,8 @@ export function App() {
           <LibraryView articles={list.articles} onOpenArticle={select} />
         ) : view === 'models' ? (
           <ModelsView />
-        ) : view === null ? (
+        ) : view === null || creating ? (
+          // While a new article is being created, keystrokes must not land in the previous one.
           <div className="pane-message" aria-busy="true">
             <p>{t('app.loading')}</p>
           </div>
