@@ -153,6 +153,8 @@ export function createServices(opts: ServicesOptions): FolioServices {
       const importsClosed = importer.close()
       try {
         db.pragma('wal_checkpoint(TRUNCATE)')
+      } catch {
+        // A full disk cannot take the checkpoint; the WAL keeps the data and SQLite replays it on open.
       } finally {
         db.close()
       }

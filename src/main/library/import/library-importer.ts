@@ -135,12 +135,21 @@ export class LibraryImporter {
     let done = job.done
     let doneHere = 0
     let next = 0
+    // When the disk fills up, the database cannot record more files either: stop, and report the
+    // rest as not imported; the job stays open, so it resumes once space is freed.
+    let diskFull = false
     const lane = async () => {
-      while (next < items.length && !signal.aborted) {
+      while (next < items.length && !signal.aborted && !diskFull) {
         const it = items[next++]
         const outcome = await this.importPath(it.path, job.copy === 1)
         if (this.closed) return
-        this.record(jobId, it.idx, outcome)
+        try {
+          this.record(jobId, it.idx, outcome)
+        } catch (e) {
+          if (!isDiskFull(e)) throw e
+          diskFull = true
+          return
+        }
         done++
         doneHere++
         const elapsed = (this.now() - started) / 1000
@@ -151,6 +160,13 @@ export class LibraryImporter {
     // One lane more than workers keeps a file read and hashed while the workers decode.
     await Promise.all(Array.from({ length: Math.max(1, Math.min(items.length, this.pool.size + 1)) }, lane))
     if (this.closed) throw new FolioError('CANCELLED', 'Folio stopped; the import resumes at the next start.')
+    if (diskFull) {
+      const report = this.jobs.report(jobId)
+      for (const it of this.jobs.pending(jobId)) {
+        report.rejected.push({ path: it.path, reason: 'the disk is full (free some space; the import resumes at the next start)' })
+      }
+      return report
+    }
     if (signal.aborted) {
       this.jobs.setState(jobId, 'cancelled')
       throw new FolioError('CANCELLED', 'Import cancelled.')
@@ -266,4 +282,9 @@ function rejected(e: unknown): Outcome {
 /** A stored display name: no path separators or control characters. */
 function safeName(name: string): string {
   return name.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f]/g, '').slice(0, 255) || 'image'
+}
+
+function isDiskFull(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code
+  return code === 'SQLITE_FULL' || code === 'ENOSPC'
 }
