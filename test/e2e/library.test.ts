@@ -249,6 +249,18 @@ describe('library in chromium (serve mode)', () => {
     await expect.poll(() => items().count()).toBe(3)
   })
 
+  it('imports image files pasted onto the library (Ctrl/Cmd-V)', async () => {
+    const before = await items().count()
+    const png = Array.from(makePng(30, 20, [240, 200, 10]))
+    await page.evaluate((bytes) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([new Uint8Array(bytes)], 'pasted.png', { type: 'image/png' }))
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
+    }, png)
+    await expect.poll(() => items().count(), { timeout: 20_000 }).toBe(before + 1)
+    await expect.poll(() => item('pasted.png').count()).toBe(1)
+  })
+
   it('has no serious accessibility violations and no console errors', async () => {
     await item('green.png').click()
     await page.getByTestId('library-detail').getByText('Written by you').waitFor()
