@@ -22,7 +22,13 @@ function main() {
   const args = forwardArgs(process.argv.slice(2))
 
   // Checked first: without the binary nothing below can be used, so fail before a slow build.
-  const electron = locateElectron(root)
+  let electron = locateElectron(root)
+  if (!electron.binary) {
+    // electron 42+ has no install step: fetch the binary now, the first time the app starts.
+    log('Downloading the Electron binary (first start only)…')
+    spawnSync(process.execPath, [join(root, 'node_modules', 'electron', 'install.js')], { cwd: root, stdio: 'inherit' })
+    electron = locateElectron(root)
+  }
   if (!electron.binary) {
     log(electronMissingMessage(electron.missing))
     return 1

@@ -28,7 +28,7 @@ export function electronMissingMessage(detail) {
   return [
     `The Electron binary is not installed${detail ? ` (${detail})` : ''}.`,
     'The desktop app cannot start without it. Either:',
-    '  - install it with network access: `npx install-electron` (or `rm -rf node_modules/electron && npm install`), then run `npm start` again; or',
+    '  - install it with network access: `node node_modules/electron/install.js`, then run `npm start` again; or',
     '  - use serve mode, which runs Folio in your browser without Electron: `npm run serve`.',
     '(`npm run build` still builds the bundles without Electron.)',
   ].join('\n')

@@ -61,7 +61,7 @@ describe('locateElectron', () => {
   it('the missing-binary message tells the user what to do', () => {
     const m = electronMissingMessage('node_modules/electron/dist is missing')
     expect(m).toContain('node_modules/electron/dist is missing')
-    expect(m).toContain('npx install-electron')
+    expect(m).toContain('node node_modules/electron/install.js')
     expect(m).toContain('npm run serve')
   })
 })
