@@ -1,16 +1,11 @@
 /// <reference lib="dom" />
 /** The editor's Images panel: an image imported to the library is inserted into an article with a click. */
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from '../helpers/browser'
-import { startServe, type ServeProcess } from '../helpers/serve-process'
+import { axeViolations, openAppInBrowser, serious } from '../helpers/app-browser'
+import type { ServeProcess } from '../helpers/serve-process'
 import { makePng, tmpDir } from '../helpers/tmp'
-
-const require = createRequire(import.meta.url)
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 
 describe('editor Images panel in chromium (serve mode)', () => {
   const dir = tmpDir('folio-e2e-editor-library-')
@@ -20,15 +15,7 @@ describe('editor Images panel in chromium (serve mode)', () => {
   const consoleErrors: string[] = []
 
   beforeAll(async () => {
-    serve = await startServe(['--port', '0', '--data', join(dir.path, 'data')], { viaNpm: true })
-    browser = await launchChromium()
-    // bypassCSP only so the test can inject axe-core; the app itself runs under its CSP.
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true })
-    page = await ctx.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text())
-    })
-    page.on('pageerror', (e) => consoleErrors.push(String(e)))
+    ;({ serve, browser, page } = await openAppInBrowser(join(dir.path, 'data'), { width: 1280, height: 860 }, consoleErrors))
   })
 
   afterAll(async () => {
@@ -62,12 +49,7 @@ describe('editor Images panel in chromium (serve mode)', () => {
     expect(await thumb.getAttribute('data-image-id')).toBe(imageId)
     expect(await thumb.locator('img').getAttribute('src')).toMatch(new RegExp(`${imageId}\\?size=thumb$`))
 
-    await page.addScriptTag({ content: AXE_SOURCE })
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(o?: unknown): Promise<{ violations: { id: string; impact: string }[] }> } }).axe
-      return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact }))
-    })
-    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([])
+    expect(serious(await axeViolations(page))).toEqual([])
 
     await thumb.click()
     const figure = page.locator('.editor-content figure').first()

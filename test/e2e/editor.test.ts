@@ -1,27 +1,11 @@
 /// <reference lib="dom" />
 import { copyFileSync, mkdirSync } from 'node:fs'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from '../helpers/browser'
-import { ROOT, startServe, type ServeProcess } from '../helpers/serve-process'
+import { axeViolations, openAppInBrowser, serious } from '../helpers/app-browser'
+import { ROOT, type ServeProcess } from '../helpers/serve-process'
 import { makePng, tmpDir } from '../helpers/tmp'
-
-const require = createRequire(import.meta.url)
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-
-async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: number; targets: string[] }[]> {
-  await page.addScriptTag({ content: AXE_SOURCE })
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(o?: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe
-    const r = await axe.run()
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: (v.nodes as { html: string }[]).map((n) => n.html.slice(0, 200)) }))
-  })
-}
-
-const serious = (v: { impact: string }[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical')
 
 describe('editor in chromium (serve mode)', () => {
   const dir = tmpDir('folio-e2e-')
@@ -31,15 +15,7 @@ describe('editor in chromium (serve mode)', () => {
   const consoleErrors: string[] = []
 
   beforeAll(async () => {
-    serve = await startServe(['--port', '0', '--data', join(dir.path, 'data')], { viaNpm: true })
-    browser = await launchChromium()
-    // bypassCSP only so the test can inject axe-core; the app itself runs under its CSP.
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true })
-    page = await ctx.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text())
-    })
-    page.on('pageerror', (e) => consoleErrors.push(String(e)))
+    ;({ serve, browser, page } = await openAppInBrowser(join(dir.path, 'data'), { width: 1280, height: 800 }, consoleErrors))
   })
 
   afterAll(async () => {

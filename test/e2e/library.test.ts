@@ -1,27 +1,11 @@
 /// <reference lib="dom" />
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from '../helpers/browser'
-import { startServe, type ServeProcess } from '../helpers/serve-process'
+import { axeViolations, openAppInBrowser, serious } from '../helpers/app-browser'
+import type { ServeProcess } from '../helpers/serve-process'
 import { makePng, tmpDir } from '../helpers/tmp'
-
-const require = createRequire(import.meta.url)
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-
-async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: number; targets: string[] }[]> {
-  await page.addScriptTag({ content: AXE_SOURCE })
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(o?: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe
-    const r = await axe.run()
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: (v.nodes as { html: string }[]).map((n) => n.html.slice(0, 200)) }))
-  })
-}
-
-const serious = (v: { impact: string }[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical')
 
 interface DropFile {
   name: string
@@ -68,15 +52,7 @@ describe('library in chromium (serve mode)', () => {
   beforeAll(async () => {
     const buf = await sharp({ create: { width: 120, height: 80, channels: 3, background: { r: 20, g: 90, b: 200 } } }).jpeg().toBuffer()
     jpeg = { name: 'sea.jpg', type: 'image/jpeg', b64: buf.toString('base64') }
-    serve = await startServe(['--port', '0', '--data', join(dir.path, 'data')], { viaNpm: true })
-    browser = await launchChromium()
-    // bypassCSP only so the test can inject axe-core; the app itself runs under its CSP.
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true })
-    page = await ctx.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text())
-    })
-    page.on('pageerror', (e) => consoleErrors.push(String(e)))
+    ;({ serve, browser, page } = await openAppInBrowser(join(dir.path, 'data'), { width: 1280, height: 860 }, consoleErrors))
   })
 
   afterAll(async () => {

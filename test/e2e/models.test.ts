@@ -1,29 +1,14 @@
 /// <reference lib="dom" />
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findLlamaServer } from '../../src/main/inference/llama-server/binary'
 import { ensureFixtures, fixturePath } from '../fixtures/models'
-import { launchChromium } from '../helpers/browser'
-import { ROOT, startServe, type ServeProcess } from '../helpers/serve-process'
+import { axeViolations, openAppInBrowser, serious } from '../helpers/app-browser'
+import { ROOT, type ServeProcess } from '../helpers/serve-process'
 import { tmpDir } from '../helpers/tmp'
-
-const require = createRequire(import.meta.url)
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-
-async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: number; targets: string[] }[]> {
-  await page.addScriptTag({ content: AXE_SOURCE })
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(o?: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe
-    const r = await axe.run()
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: (v.nodes as { html: string }[]).map((n) => n.html.slice(0, 200)) }))
-  })
-}
-
-const serious = (v: { impact: string }[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical')
 
 const TINY = 'Folio Tiny Chat'
 
@@ -51,15 +36,9 @@ describe('Models screen in chromium (serve mode)', () => {
     })
     if (added.status !== 0) throw new Error(`models add failed:\n${added.stdout}\n${added.stderr}`)
 
-    serve = await startServe(['--port', '0', '--data', dataDir], { viaNpm: true })
-    browser = await launchChromium()
-    // bypassCSP only so the test can inject axe-core; the app itself runs under its CSP.
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })
-    page = await ctx.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text())
-    })
-    page.on('pageerror', (e) => consoleErrors.push(String(e)))
+    // Chromium and the server share this machine's 2 cores; llama.cpp's spin-waiting threads collapse
+    // 10-300x when another process is busy (measured), so the model runs on one thread here.
+    ;({ serve, browser, page } = await openAppInBrowser(dataDir, { width: 1280, height: 900 }, consoleErrors, { FOLIO_THREADS: '1' }))
   })
 
   afterAll(async () => {
