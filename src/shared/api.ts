@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { ArticleId, ImageId, OpId, VersionId } from './ids'
 import { Doc } from './doc'
-import { ImportPathsInput, ImportProgress, ImportReport, LibraryDetail, LibraryItem, LibraryListInput, TrashResult } from './library-api'
+import { ImageInfo, ImportPathsInput, ImportProgress, ImportReport, LibraryDetail, LibraryItem, LibraryListInput, TrashResult } from './library-api'
 import { CaptionStatus } from './captions-api'
 import { Album, AlbumId, AlbumImagesInput, AlbumName } from './albums-api'
 import { LibrarySettings, LibrarySettingsPatch } from './library-settings-api'
@@ -52,17 +52,7 @@ export const Version = z.object({
 })
 export type Version = z.infer<typeof Version>
 
-export const ImageInfo = z.object({
-  id: ImageId,
-  fileName: z.string(),
-  mime: z.string(),
-  width: z.number().int(),
-  height: z.number().int(),
-  bytes: z.number().int(),
-  sha256: z.string(),
-  createdAt: z.number(),
-})
-export type ImageInfo = z.infer<typeof ImageInfo>
+export { ImageInfo } from './library-api'
 
 export const ModelRole = z.enum(['writer', 'vision', 'embedder'])
 export type ModelRole = z.infer<typeof ModelRole>

@@ -2,7 +2,8 @@
 import { z } from 'zod'
 import { AlbumId, ArticleId, ImageId } from './ids'
 
-export const LibraryItem = z.object({
+/** A stored image as the editor sees it (figures, `images.*`). */
+export const ImageInfo = z.object({
   id: ImageId,
   fileName: z.string(),
   mime: z.string(),
@@ -11,6 +12,10 @@ export const LibraryItem = z.object({
   bytes: z.number().int(),
   sha256: z.string(),
   createdAt: z.number(),
+})
+export type ImageInfo = z.infer<typeof ImageInfo>
+
+export const LibraryItem = ImageInfo.extend({
   takenAt: z.number().nullable(),
   camera: z.string().nullable(),
   lat: z.number().nullable(),

@@ -125,7 +125,8 @@ function safeName(name: string): string {
   return name.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f]/g, '').slice(0, 255) || 'image'
 }
 
-function toInfo(r: ImageRow): ImageInfo {
+/** The image columns every image record shares (the library's rows carry more). */
+export function toInfo(r: Pick<ImageRow, 'id' | 'file_name' | 'mime' | 'width' | 'height' | 'bytes' | 'sha256' | 'created_at'>): ImageInfo {
   return {
     id: r.id,
     fileName: r.file_name,

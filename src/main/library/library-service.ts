@@ -1,4 +1,5 @@
 /** Library reads and trash: list (newest imports first), detail with EXIF and article usage, trash/restore. */
+import { toInfo } from '../images/image-service'
 import type { Database } from 'better-sqlite3'
 import type { LibraryDetail, LibraryItem } from '../../shared/library-api'
 import { FolioError } from '../../shared/errors'
@@ -76,14 +77,7 @@ function parseTags(s: string | null): string[] {
 
 function toItem(r: LibraryRow): LibraryItem {
   return {
-    id: r.id,
-    fileName: r.file_name,
-    mime: r.mime,
-    width: r.width,
-    height: r.height,
-    bytes: r.bytes,
-    sha256: r.sha256,
-    createdAt: r.created_at,
+    ...toInfo(r),
     takenAt: r.taken_at,
     camera: r.camera,
     lat: r.lat,
