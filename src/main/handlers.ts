@@ -5,13 +5,18 @@ import { FolioError } from '../shared/errors'
 import { DOC_SCHEMA_VERSION } from '../shared/doc'
 import type { ArticleService } from './articles/article-service'
 import type { ExportService } from './articles/export/export-service'
+import type { ImportService } from './articles/import/import-service'
 import type { ImageService, ImportResult } from './images/image-service'
 import type { InferenceService } from './inference/inference-service'
 import type { LibrarySearch } from './library/search/library-search'
 import type { LibraryImporter } from './library/import/library-importer'
 import type { LibraryService } from './library/library-service'
 import type { CaptionQueue } from './library/captions/caption-queue'
+import type { DiagnosticsService } from './diagnostics/diagnostics'
+import type { ComposeService } from './compose/compose-service'
+import { composeRun } from './compose/compose-run'
 import type { LibrarySettings } from './library/library-settings'
+import type { ChatService } from './chat/chat-service'
 import { catalogueEntries, systemMemory } from './models/catalogue-view'
 import type { DownloadManager } from './models/download-manager'
 import type { ModelRegistry } from './models/model-registry'
@@ -20,6 +25,9 @@ import type { Handlers } from './transport/router'
 export interface HandlerDeps {
   articles: ArticleService
   exporter: ExportService
+  articleImporter: ImportService
+  /** Desktop save dialog (Electron): writes the data where the user chooses; null when cancelled. */
+  saveFile?: (opts: { defaultName: string; data: Uint8Array }) => Promise<string | null>
   images: ImageService
   importer: LibraryImporter
   library: LibraryService
@@ -28,18 +36,23 @@ export interface HandlerDeps {
   inference: InferenceService
   search: LibrarySearch
   captions: CaptionQueue
+  compose: ComposeService
   librarySettings: LibrarySettings
+  chat: ChatService
   /** Desktop file dialog (Electron); absent in serve mode and the CLI. */
   pickFile?: (opts: { title: string; extensions: string[] }) => Promise<string | null>
   /** Where serve-mode uploads of model files land. */
   uploadsDir: string
   dataDir: string
   version: string
+  /** `app.diagnostics` (see diagnostics/diagnostics.ts). */
+  diagnostics: Pick<DiagnosticsService, 'collect'>
 }
 
 export function createHandlers(d: HandlerDeps): Handlers {
   return {
     'app.info': () => ({ name: 'Folio', version: d.version, dataDir: d.dataDir, docSchema: DOC_SCHEMA_VERSION }),
+    'app.diagnostics': () => d.diagnostics.collect(),
 
     'articles.list': ({ trashed }) => ({ articles: d.articles.list(trashed) }),
     'articles.get': ({ id }) => d.articles.get(id),
@@ -49,7 +62,17 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'articles.trash': ({ id }, ctx) => d.articles.trash(id, ctx.origin),
     'articles.restore': ({ id }, ctx) => d.articles.restore(id, ctx.origin),
     'articles.purge': ({ id }, ctx) => d.articles.purge(id, ctx.origin),
-    'articles.export': ({ id, format }) => d.exporter.export(id, format),
+    'articles.export': ({ id, format, pageSize, images }) => d.exporter.export(id, format, { pageSize, images }),
+    'articles.exportSave': async ({ id, format, pageSize, images }) => {
+      if (!d.saveFile) throw new FolioError('INVALID_INPUT', 'Save dialogs exist only in the desktop app; in the browser, export downloads the file.')
+      const out = await d.exporter.export(id, format, { pageSize, images })
+      const data = out.data ?? new TextEncoder().encode(out.content ?? '')
+      return { path: await d.saveFile({ defaultName: out.fileName, data }), warnings: out.warnings }
+    },
+    'articles.import': ({ files }, ctx) =>
+      d.articleImporter.importFiles(files, { signal: ctx.signal, origin: ctx.origin, onProgress: (p) => ctx.progress(p) }),
+    'articles.importPath': ({ path }, ctx) =>
+      d.articleImporter.importPath(path, { signal: ctx.signal, origin: ctx.origin, onProgress: (p) => ctx.progress(p) }),
 
     'versions.list': ({ articleId }) => ({ versions: d.articles.listVersions(articleId) }),
     'versions.get': ({ id }) => d.articles.getVersion(id),
@@ -74,7 +97,12 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'library.get': ({ id }) => d.library.get(id),
     'library.trash': ({ id }) => d.library.trash(id),
     'library.restore': ({ id }) => d.library.restore(id),
-    'library.update': (input) => d.library.update(input),
+    'library.update': (input) => {
+      const item = d.library.update(input)
+      // A hand-edited caption is searchable by meaning at once, not only after the caption queue's next run.
+      if (input.caption !== undefined || input.description !== undefined || input.tags !== undefined) void d.search.indexEmbeddings().catch(() => undefined)
+      return item
+    },
 
     'library.search': async (input) => ({ results: await d.search.search(input) }),
 
@@ -133,6 +161,28 @@ export function createHandlers(d: HandlerDeps): Handlers {
       models: await d.downloads.download(catalogueId, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) }),
     }),
     'models.discardDownload': ({ catalogueId }) => d.downloads.discard(catalogueId),
+
+    'compose.write': (input, ctx) => d.compose.write(input, { signal: ctx.signal, onToken: (token) => ctx.progress({ token }) }),
+    'compose.spots': (input, ctx) => d.compose.spots(input, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) }),
+    'compose.caption': (input, ctx) => d.compose.caption(input, { signal: ctx.signal }),
+    'compose.images': (input, ctx) =>
+      d.compose.images(input, { signal: ctx.signal, onSpot: (spot, index) => ctx.progress({ done: index + 1, total: input.spots.length, spot: { ...spot, index } }) }),
+    'compose.paragraph': (input, ctx) => d.compose.paragraph(input, { signal: ctx.signal, onToken: (token) => ctx.progress({ token }) }),
+    'compose.run': (input, ctx) =>
+      composeRun({ compose: d.compose, articles: d.articles }, input, { signal: ctx.signal, onProgress: (p) => ctx.progress(p), origin: ctx.origin }),
+
+    'chat.list': ({ query, limit }) => ({ conversations: d.chat.list(query, limit) }),
+    'chat.get': ({ id }) => d.chat.get(id),
+    'chat.rename': ({ id, title }, ctx) => d.chat.rename(id, title, ctx.origin),
+    'chat.delete': ({ id }, ctx) => d.chat.delete(id, ctx.origin),
+    'chat.attach': ({ files }, ctx) => d.chat.attach(files, ctx.signal),
+    'chat.image': ({ id }) => d.chat.thumbnail(id),
+    'chat.toLibrary': ({ id }) => d.chat.toLibrary(id),
+    'chat.send': (input, ctx) => d.chat.send(input, ctx),
+    'chat.regenerate': (input, ctx) => d.chat.regenerate(input, ctx),
+    'chat.edit': (input, ctx) => d.chat.edit(input, ctx),
+    'chat.settings.get': () => d.chat.settings.get(),
+    'chat.settings.set': (patch) => d.chat.setSettings(patch),
 
     'inference.status': () => d.inference.status(),
     'inference.llamaServer': () => d.inference.llamaServerInfo(),

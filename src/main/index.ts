@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { isFolioError } from '../shared/errors'
 import { createServices, type FolioServices } from './app'
 import { resolveDataDir } from './common/data-dir'
+import { electronPdfPrinter, saveExportFile } from './electron/export-glue'
 import { describeNativeLoadError, electronNativeBinding } from './electron/native'
 import { safeStorageCipher } from './electron/secret-cipher'
 import { APP_INDEX_URL, handleFolioProtocol, isAppUrl, registerFolioScheme } from './electron/protocol'
@@ -55,6 +56,8 @@ function start(): void {
       nativeBinding,
       startBackgroundWork: true,
       secretCipher: safeStorageCipher(safeStorage) ?? undefined,
+      saveFile: saveExportFile(),
+      pdfPrinter: electronPdfPrinter,
       pickFile: async ({ title, extensions }) => {
         const parent = BrowserWindow.getFocusedWindow()
         const options = { title, properties: ['openFile' as const], filters: [{ name: 'GGUF', extensions }] }

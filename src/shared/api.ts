@@ -5,10 +5,53 @@
 import { z } from 'zod'
 import { ArticleId, ImageId, OpId, VersionId } from './ids'
 import { Doc } from './doc'
+import { GenerationStats } from './generation-api'
 import { ImageInfo, ImportPathsInput, ImportProgress, ImportReport, LibraryDetail, LibraryItem, LibraryListInput, TrashResult } from './library-api'
 import { CaptionStatus } from './captions-api'
 import { Album, AlbumId, AlbumImagesInput, AlbumName } from './albums-api'
 import { LibrarySettings, LibrarySettingsPatch } from './library-settings-api'
+import {
+  ArticleImportInput,
+  ArticleImportPathInput,
+  ArticleImportProgress,
+  ArticleImportResult,
+  ExportInput,
+  ExportResult,
+  ExportSaveResult,
+} from './article-io-api'
+import {
+  CaptionInput,
+  ImagesInput,
+  ImagesOutput,
+  ImagesProgress,
+  ParagraphInput,
+  RunInput,
+  RunOutput,
+  RunProgress,
+  SpotsInput,
+  SpotsOutput,
+  SpotsProgress,
+  StageStats,
+  TextOutput,
+  WriteInput,
+} from './compose-api'
+import {
+  AttachmentId,
+  ChatImage,
+  ChatProgress,
+  ChatResult,
+  ChatSettings,
+  ChatSettingsPatch,
+  Conversation,
+  ConversationId,
+  ConversationSummary,
+  ConversationTitle,
+  EditInput,
+  MAX_CHAT_IMAGES,
+  RegenerateInput,
+  SendInput,
+} from './chat-api'
+import { Diagnostics } from './diagnostics-api'
 
 export const MAX_IMAGE_BYTES = 64 * 1024 * 1024
 export const MAX_TITLE = 300
@@ -116,27 +159,13 @@ export const DownloadProgress = z.object({
 })
 export type DownloadProgress = z.infer<typeof DownloadProgress>
 
-export const GenerationStats = z.object({
-  model: z.string(),
-  backend: z.enum(['cpu', 'cuda', 'vulkan', 'metal', 'remote']),
-  threads: z.number().int().nullable(),
-  loadMs: z.number(),
-  ttftMs: z.number(),
-  totalMs: z.number(),
-  promptTokens: z.number().int(),
-  completionTokens: z.number().int(),
-  promptTokensPerSecond: z.number(),
-  tokensPerSecond: z.number(),
-  stopReason: z.enum(['eos', 'maxTokens', 'cancelled', 'stop', 'error']),
-})
-export type GenerationStats = z.infer<typeof GenerationStats>
+export { GenerationStats } from './generation-api'
 
 const ChatMessageIn = z
   .object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(400_000) })
   .strict()
 
-export const ExportFormat = z.enum(['md', 'html'])
-export type ExportFormat = z.infer<typeof ExportFormat>
+export { ExportFormat } from './article-io-api'
 
 // ---- methods ---------------------------------------------------------------------------------
 
@@ -185,6 +214,8 @@ export const methods = {
     Empty,
     z.object({ name: z.string(), version: z.string(), dataDir: z.string(), docSchema: z.number().int() }),
   ),
+  /** Versions, machine, backend, models, library counts, settings and recent log lines — never secrets. */
+  'app.diagnostics': query(Empty, Diagnostics),
 
   'articles.list': query(
     z.object({ trashed: z.boolean().default(false) }).strict(),
@@ -208,15 +239,14 @@ export const methods = {
   'articles.trash': mutation(ById, ArticleSummary),
   'articles.restore': mutation(ById, ArticleSummary),
   'articles.purge': mutation(ById, z.object({ id: ArticleId })),
-  'articles.export': query(
-    z.object({ id: ArticleId, format: ExportFormat }).strict(),
-    z.object({
-      fileName: z.string(),
-      content: z.string(),
-      /** Images the content refers to, by the relative path used in `content`. */
-      images: z.array(z.object({ imageId: ImageId, path: z.string() })),
-    }),
-  ),
+  /** Markdown (alone or zipped with images/), HTML (self-contained, or with images/), DOCX or PDF. */
+  'articles.export': query(ExportInput, ExportResult),
+  /** Desktop app: exports, then asks where to save it (the system save dialog confirms overwriting). */
+  'articles.exportSave': mutation(ExportInput, ExportSaveResult),
+  /** A Markdown, HTML or DOCX file (+ the images it refers to, or one .zip) as a new article; its images enter the library. */
+  'articles.import': stream(ArticleImportInput, ArticleImportProgress, ArticleImportResult),
+  /** The same from a file path; local images are read relative to it (CLI only). */
+  'articles.importPath': trustedOnly(stream(ArticleImportPathInput, ArticleImportProgress, ArticleImportResult)),
 
   'versions.list': query(
     z.object({ articleId: ArticleId }).strict(),
@@ -437,6 +467,52 @@ export const methods = {
     z.object({ token: z.string() }),
     z.object({ text: z.string(), stats: GenerationStats }),
   ),
+
+  // ---- composition (MISSION.md §1): the editor runs the stages on its live document; `compose.run` does all of them into a new saved article ----
+  /** Stage 1: the article, streamed token by token (cancel keeps the text written so far in the output). */
+  'compose.write': stream(WriteInput, z.object({ token: z.string() }), TextOutput),
+  /** Stage 2: which sections get an image (auto or exactly N, unique, in range) and a caption for each. */
+  'compose.spots': stream(SpotsInput, SpotsProgress, SpotsOutput),
+  /** One caption for one section ("add an image here"). */
+  'compose.caption': stream(CaptionInput, z.object({}), z.object({ caption: z.string(), fallback: z.boolean(), stats: StageStats })),
+  /** Stage 3: library candidates per caption and the model's choice among them (never an excluded or repeated image). */
+  'compose.images': stream(ImagesInput, ImagesProgress, ImagesOutput),
+  /** Paragraph actions: rewrite, expand, shorten, continue, insert before/after, translate — streamed. */
+  'compose.paragraph': stream(ParagraphInput, z.object({ token: z.string() }), TextOutput),
+  /** The whole composition into a new article, saved after every stage (the CLI's `folio compose`). */
+  'compose.run': stream(RunInput, RunProgress, RunOutput),
+
+  // ---- image chat ----
+  /** Conversations, most recent first; `query` searches titles and messages. */
+  'chat.list': query(
+    z.object({ query: z.string().max(200).default(''), limit: z.number().int().min(1).max(500).default(200) }).strict(),
+    z.object({ conversations: z.array(ConversationSummary) }),
+  ),
+  'chat.get': query(z.object({ id: ConversationId }).strict(), Conversation),
+  'chat.rename': mutation(z.object({ id: ConversationId, title: ConversationTitle }).strict(), ConversationSummary),
+  /** Deletes the conversation and its messages (library images stay in the library). */
+  'chat.delete': mutation(z.object({ id: ConversationId }).strict(), z.object({ id: ConversationId })),
+  /**
+   * Checks and stores images for a message (dropped, pasted or picked): into the library or as chat
+   * attachments (the `imageStorage` setting), deduplicated by hash; files that are not usable images are
+   * rejected with a reason.
+   */
+  'chat.attach': mutation(
+    z.object({ files: z.array(z.object({ name: z.string().min(1).max(255), data: Bytes }).strict()).min(1).max(MAX_CHAT_IMAGES) }).strict(),
+    z.object({ images: z.array(ChatImage), rejected: z.array(z.object({ name: z.string(), reason: z.string() })) }),
+  ),
+  /** A chat attachment's thumbnail (≤ 256 px JPEG); library images use the image URL. */
+  'chat.image': query(z.object({ id: AttachmentId }).strict(), z.object({ mime: z.string(), data: Bytes })),
+  /** Adds a chat attachment to the library (to place it in an article); returns its library id. */
+  'chat.toLibrary': mutation(z.object({ id: AttachmentId }).strict(), z.object({ imageId: ImageId })),
+  /** Asks a question (with images) in a conversation (a new one without `conversationId`); the answer streams. Stop = cancel. */
+  'chat.send': stream(SendInput, ChatProgress, ChatResult),
+  /** Writes the last answer again (or retries a failed one). */
+  'chat.regenerate': stream(RegenerateInput, ChatProgress, ChatResult),
+  /** Changes a question, drops the messages after it and answers again. */
+  'chat.edit': stream(EditInput, ChatProgress, ChatResult),
+  'chat.settings.get': query(Empty, ChatSettings),
+  'chat.settings.set': mutation(ChatSettingsPatch, ChatSettings),
 } as const
 
 export const events = {
@@ -453,6 +529,12 @@ export const events = {
   'library.captions': CaptionStatus,
   /** A model is being read into memory (progress 0…1; 1 = ready). */
   'inference.loading': z.object({ model: z.string(), progress: z.number().min(0).max(1) }),
+  /** A conversation was created, changed (a message or answer), renamed or deleted. */
+  'chat.changed': z.object({
+    id: ConversationId,
+    reason: z.enum(['created', 'updated', 'renamed', 'deleted']),
+    origin: z.string().optional(),
+  }),
 } as const
 
 export type Methods = typeof methods

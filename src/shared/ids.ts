@@ -3,7 +3,7 @@ import { z } from 'zod'
 // Crockford-style base32 without look-alike letters: short, URL-safe, easy to type in the CLI.
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
 
-export function newId(prefix: 'art' | 'img' | 'ver' | 'op' | 'alb'): string {
+export function newId(prefix: 'art' | 'img' | 'ver' | 'op' | 'alb' | 'cnv' | 'msg' | 'att'): string {
   const bytes = new Uint8Array(12)
   globalThis.crypto.getRandomValues(bytes)
   let s = ''

@@ -1,6 +1,6 @@
 /** Transport-neutral message shapes shared by the IPC bridge, the WebSocket bridge and their clients. */
 import { z } from 'zod'
-import { WireError } from './errors'
+import { FolioError, WireError } from './errors'
 
 export type CallResult = { ok: true; output: unknown } | { ok: false; error: WireError }
 
@@ -46,14 +46,20 @@ export function encodeJson(value: unknown): string {
 }
 
 export function decodeJson(text: string): unknown {
-  return JSON.parse(text, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const o = v as Record<string, unknown>
-      const keys = Object.keys(o)
-      if (keys.length === 1 && keys[0] === '$bytes' && typeof o.$bytes === 'string') return base64ToBytes(o.$bytes)
-    }
-    return v
-  })
+  try {
+    return JSON.parse(text, (_k, v: unknown) => {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        const o = v as Record<string, unknown>
+        const keys = Object.keys(o)
+        if (keys.length === 1 && keys[0] === '$bytes' && typeof o.$bytes === 'string') return base64ToBytes(o.$bytes)
+      }
+      return v
+    })
+  } catch (e) {
+    // A few thousand nested arrays overflow the stack in the reviver: valid JSON, but not an input we take.
+    if (e instanceof RangeError) throw new FolioError('INVALID_INPUT', 'The message is nested too deeply.')
+    throw e
+  }
 }
 
 function bytesToBase64(b: Uint8Array): string {

@@ -14,9 +14,10 @@
  * different first line so neither side reuses a cached prompt prefix. The machine is shared, so
  * each run records how much CPU other processes used; medians use the quiet run pairs when there
  * are ≥ 3. Runs at the default threads (physical cores), then at 1 thread.
- * Env: FOLIO_BENCH_RUNS (default 11), FOLIO_BENCH_QUIET_WAIT_S (default 60), FOLIO_LLAMA_BENCH.
+ * Env: FOLIO_BENCH_RUNS (default 11; 3 with --quick, which also skips the 1-thread pass),
+ * FOLIO_BENCH_QUIET_WAIT_S (default 60 alone, 20 in a full `npm run bench`), FOLIO_LLAMA_BENCH.
  *
- *   node --import tsx -e "import('./test/bench/inference.ts').then(m => m.benchInference())"
+ *   npm run bench -- inference
  */
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -28,14 +29,17 @@ import { LlamaChatSession, resolveChatWrapper } from 'node-llama-cpp'
 import { NodeLlamaEngine } from '../../src/main/inference/llama/node-llama-engine'
 import { disposeLlamaRuntime, getLlamaRuntime, physicalCoreCount } from '../../src/main/inference/llama/runtime'
 import { ensureFixtures } from '../fixtures/models'
+import type { BenchContext, Metric, SectionOutput } from './report'
 
 const CONTEXT_SIZE = 2048
 const MAX_TOKENS = 64
-const RUNS = Math.max(3, Number.parseInt(process.env.FOLIO_BENCH_RUNS ?? '', 10) || 11)
+const envInt = (name: string): number | null => Number.parseInt(process.env[name] ?? '', 10) || null
+/** Runs per engine (FOLIO_BENCH_RUNS; 11, or 3 with --quick); set per benchInference call. */
+let RUNS = 11
 /** A run counts as clean when other processes used less than this share of all CPUs during it. */
 const CLEAN_OTHERS = 0.1
-/** How long to wait for a quiet machine before starting (FOLIO_BENCH_QUIET_WAIT_S, default 60). */
-const QUIET_WAIT_MS = 1000 * (Number.parseInt(process.env.FOLIO_BENCH_QUIET_WAIT_S ?? '', 10) || 60)
+/** How long to wait for a quiet machine before a measurement (FOLIO_BENCH_QUIET_WAIT_S; 60 s alone, 20 s in a full run, 5 s quick). */
+let QUIET_WAIT_MS = 60_000
 const TEMPERATURE = 0 // greedy: both sides produce the same tokens, so they do the same work
 
 const SYSTEM = 'You are Folio, a writing assistant. Write vivid, concrete prose for illustrated articles.'
@@ -335,7 +339,30 @@ async function benchAt(bench: string, threads: number): Promise<ThreadResult> {
   }
 }
 
-function report(r: ThreadResult): void {
+/** The numbers of one thread count, as the report stores them. */
+export interface ThreadSummary {
+  threads: number
+  runs: number
+  /** Run pairs during which other processes used < 10 % of the CPUs (medians use them when ≥ 3). */
+  quietPairs: number
+  folioTokensPerSecond: number
+  bareTokensPerSecond: number
+  llamaBenchTokensPerSecond: number | null
+  llamaBenchBuild: string | null
+  /** Folio / bare node-llama-cpp generation tok/s (target ≥ 0.97). */
+  ratioToBare: number
+  /** Folio / llama-bench tg tok/s (target ≥ 0.95). */
+  ratioToLlamaBench: number | null
+  ttftFolioMs: number
+  ttftBareMs: number
+  /** Folio TTFT − bare TTFT, fresh 140-token prompt (target < 20 ms). */
+  ttftOverheadMs: number
+  ttftOverheadCachedMs: number
+  sameText: boolean
+  note: string
+}
+
+function report(r: ThreadResult): ThreadSummary {
   const { threads, folio, bare } = r
   const sameText = folio.every((s, i) => s.text === bare[i].text)
   // Pairs of runs (Folio i, bare i) during which other processes stayed off the CPUs.
@@ -398,9 +425,38 @@ function report(r: ThreadResult): void {
   console.log(`    per run (tok/s@others' CPU) Folio: ${folio.map((x) => `${f1(x.tokensPerSecond)}@${pct(x.others)}`).join(' ')}`)
   console.log(`                                bare: ${bare.map((x) => `${f1(x.tokensPerSecond)}@${pct(x.others)}`).join(' ')}`)
   if (lb?.samples_ts) console.log(`                         llama-bench: ${lb.samples_ts.map(f1).join(' ')}`)
+  return {
+    threads,
+    runs: RUNS,
+    quietPairs: cleanPairs.length,
+    folioTokensPerSecond: fTps,
+    bareTokensPerSecond: bTps,
+    llamaBenchTokensPerSecond: lb ? lbMedian : null,
+    llamaBenchBuild: lb ? (lb.build_commit ?? 'bundled') : null,
+    ratioToBare: ratio,
+    ratioToLlamaBench: lb ? fTps / lbMedian : null,
+    ttftFolioMs: fTtft,
+    ttftBareMs: bTtft,
+    ttftOverheadMs: overhead,
+    ttftOverheadCachedMs: cf - cb,
+    sameText,
+    note: lb ? (lb.others >= CLEAN_OTHERS ? `llama-bench ran while other processes used ${pct(lb.others)} of the CPUs` : '') : r.llamaBenchNote,
+  }
 }
 
-export async function benchInference(): Promise<void> {
+export interface InferenceResult {
+  model: string
+  backend: string
+  llamaCpp: string
+  buildType: string
+  physicalCores: number
+  /** The default thread count (physical cores) first, then 1 thread. */
+  byThreads: ThreadSummary[]
+}
+
+export async function benchInference(ctx: BenchContext = { quick: false, args: [], all: false }): Promise<SectionOutput<InferenceResult>> {
+  RUNS = Math.max(3, envInt('FOLIO_BENCH_RUNS') ?? (ctx.quick ? 3 : 11))
+  QUIET_WAIT_MS = 1000 * (envInt('FOLIO_BENCH_QUIET_WAIT_S') ?? (ctx.quick ? 5 : ctx.all ? 20 : 60))
   const { bench } = await ensureFixtures(['bench'])
   const runtime = await getLlamaRuntime()
   const threads = runtime.threads
@@ -409,10 +465,31 @@ export async function benchInference(): Promise<void> {
   console.log(`${runtime.message}; physical cores ${physicalCoreCount()}, node-llama-cpp ${runtime.llama.llamaCppRelease.release} (${runtime.llama.buildType})`)
   console.log(`before the run: other processes used ${Math.round(quiet * 100)}% of the CPUs (1-min load average ${loadavg()[0].toFixed(2)})`)
   // The default (physical cores) first; then 1 thread, which separates threading costs from the rest.
-  const counts = threads > 1 ? [threads, 1] : [threads]
+  const counts = threads > 1 && !ctx.quick ? [threads, 1] : [threads]
+  const byThreads: ThreadSummary[] = []
+  const result: InferenceResult = {
+    model: bench.split('/').pop()!,
+    backend: runtime.backend,
+    llamaCpp: runtime.llama.llamaCppRelease.release,
+    buildType: runtime.llama.buildType,
+    physicalCores: physicalCoreCount(),
+    byThreads,
+  }
   try {
-    for (const t of counts) report(await benchAt(bench, t))
+    for (const t of counts) byThreads.push(report(await benchAt(bench, t)))
   } finally {
     await disposeLlamaRuntime()
   }
+  const metrics: Metric[] = []
+  for (const r of byThreads) {
+    const at = `${r.threads} thread${r.threads === 1 ? '' : 's'}`
+    metrics.push(
+      { name: `Folio generation, ${at}`, value: r.folioTokensPerSecond, unit: 'tok/s' },
+      { name: `Folio / bare node-llama-cpp tok/s, ${at}`, value: r.ratioToBare, unit: 'ratio', target: { op: '>=', value: 0.97 } },
+      { name: `Folio / llama-bench tok/s, ${at}`, value: r.ratioToLlamaBench, unit: 'ratio', target: { op: '>=', value: 0.95 }, note: r.note || undefined },
+      { name: `time to first token (140-token prompt), ${at}`, value: r.ttftFolioMs, unit: 'ms' },
+      { name: `TTFT overhead vs bare node-llama-cpp, ${at}`, value: r.ttftOverheadMs, unit: 'ms', target: { op: '<', value: 20 } },
+    )
+  }
+  return { result, metrics }
 }

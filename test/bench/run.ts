@@ -1,105 +1,74 @@
 /**
- * `npm run bench [-- storage|inference|library [rows…]]`: prints measured numbers (not pass/fail): storage and
- * transport costs under every autosave and UI call, then inference speed against bare
- * node-llama-cpp and llama-bench on the ~100M fixture.
+ * `npm run bench [-- [--quick] [section [n…]]]`: measured numbers, not pass/fail. Every section runs
+ * by default (about 10 minutes on 2 cores); the report goes to `bench-report.json` (each section's full
+ * result and headline metrics; a one-section run updates its part) and one summary table is printed
+ * at the end. `--quick` uses smaller sizes and fewer runs. Sections:
+ *
+ *   storage        autosave/open/list costs and the serve-mode WebSocket round trip
+ *   inference      Folio vs bare node-llama-cpp vs llama-bench on the ~100M fixture (tok/s, TTFT)
+ *   library [n…]   search p50/p95 at 10k and 100k images (`library 1000000` for 1M, ~3 min to build)
+ *   import [n]     import throughput of 12 MP JPEGs through the real importer
+ *   compose        composition: Folio's own share of the time
+ *   editor-stream  a 500 tokens/s stream into the editor in chromium: long tasks, frames
+ *   typing [n]     keystroke → paint on a 50,000-word article in chromium
+ *   cold-start [n] serve mode: process start → listening → editable editor
  */
 import { performance } from 'node:perf_hooks'
-import { createServices } from '../../src/main/app'
-import { startServer } from '../../src/main/transport/serve/server'
-import type { Doc } from '../../src/shared/doc'
-import { tmpDir } from '../helpers/tmp'
-import { connectWs } from '../helpers/ws-client'
+import { relative } from 'node:path'
+import { ROOT } from '../helpers/serve-process'
+import { REPORT_PATH, summaryTable, writeReport, type BenchContext, type BenchSection, type SectionRecord } from './report'
 
-function stats(samples: number[]): { p50: number; p95: number; mean: number } {
-  const s = [...samples].sort((a, b) => a - b)
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]
-  return { p50: at(0.5), p95: at(0.95), mean: s.reduce((a, b) => a + b, 0) / s.length }
-}
-const fmt = (n: number) => n.toFixed(3).padStart(9)
+const SECTIONS: BenchSection[] = [
+  { name: 'storage', summary: 'storage and transport', run: async (ctx) => (await import('./storage')).benchStorage(ctx) },
+  { name: 'inference', summary: 'inference overhead', run: async (ctx) => (await import('./inference')).benchInference(ctx) },
+  { name: 'library', summary: 'library search', run: async (ctx) => (await import('./library')).benchLibrarySection(ctx) },
+  { name: 'import', summary: 'import throughput', run: async (ctx) => (await import('./import')).benchImport(ctx) },
+  { name: 'compose', summary: 'composition overhead', run: async (ctx) => (await import('./compose')).benchCompose(ctx) },
+  { name: 'editor-stream', summary: 'editor streaming', run: async () => (await import('./editor-stream')).benchEditorStreamSection() },
+  { name: 'typing', summary: 'typing latency', run: async (ctx) => (await import('./editor-typing')).benchTyping(ctx) },
+  { name: 'cold-start', summary: 'serve-mode cold start', run: async (ctx) => (await import('./cold-start')).benchColdStart(ctx) },
+]
 
-function bigDoc(words: number): Doc {
-  const para = (i: number) => ({
-    type: 'paragraph',
-    content: [{ type: 'text', text: Array.from({ length: 50 }, (_, j) => `word${(i * 50 + j) % 997}`).join(' ') }],
-  })
-  return { type: 'doc', content: Array.from({ length: Math.ceil(words / 50) }, (_, i) => para(i)) }
-}
-
-async function benchStorage(): Promise<void> {
-  const dir = tmpDir('folio-bench-')
-  const services = createServices({ dataDir: dir.path })
-  const rows: [string, { p50: number; p95: number; mean: number }][] = []
-  try {
-    const art = services.articles.create({ title: 'Bench' })
-    const doc = bigDoc(5000)
-    const save: number[] = []
-    for (let i = 0; i < 200; i++) {
-      ;(doc.content![0].content![0] as { text: string }).text = `edit ${i}`
-      const t = performance.now()
-      await services.router.call('articles.save', { id: art.id, doc })
-      save.push(performance.now() - t)
-    }
-    rows.push(['articles.save, 5,000-word article (ms)', stats(save)])
-
-    const load: number[] = []
-    for (let i = 0; i < 200; i++) {
-      const t = performance.now()
-      await services.router.call('articles.get', { id: art.id })
-      load.push(performance.now() - t)
-    }
-    rows.push(['articles.get, 5,000-word article (ms)', stats(load)])
-
-    for (let i = 0; i < 1000; i++) services.articles.create({ title: `Article ${i}`, doc: bigDoc(100) })
-    const list: number[] = []
-    for (let i = 0; i < 50; i++) {
-      const t = performance.now()
-      await services.router.call('articles.list', {})
-      list.push(performance.now() - t)
-    }
-    rows.push(['articles.list, 1,001 articles (ms)', stats(list)])
-
-    const server = await startServer({ services, host: '127.0.0.1', port: 0, token: 'bench-token-0123456789', rendererDir: dir.path })
-    const c = await connectWs(server.url, { authorization: 'Bearer bench-token-0123456789', origin: server.url.slice(0, -1) })
-    const rtt: number[] = []
-    for (let i = 0; i < 500; i++) {
-      const t = performance.now()
-      await c.client.call('app.info', {})
-      rtt.push(performance.now() - t)
-    }
-    rows.push(['WebSocket round trip, app.info (ms)', stats(rtt)])
-    const inProc: number[] = []
-    for (let i = 0; i < 500; i++) {
-      const t = performance.now()
-      await services.router.call('app.info', {})
-      inProc.push(performance.now() - t)
-    }
-    rows.push(['in-process router call, app.info (ms)', stats(inProc)])
-    c.close()
-    await server.close()
-  } finally {
-    services.dispose()
-    dir.cleanup()
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2)
+  const quick = argv.includes('--quick')
+  const words = argv.filter((a) => !a.startsWith('--'))
+  const only = words[0]
+  const chosen = only ? SECTIONS.filter((s) => s.name === only) : SECTIONS
+  if (chosen.length === 0) {
+    console.error(`Unknown section "${only}". Sections: ${SECTIONS.map((s) => s.name).join(', ')}`)
+    return 1
   }
-  console.log(`${'benchmark'.padEnd(44)}${'p50'.padStart(9)}${'p95'.padStart(9)}${'mean'.padStart(9)}`)
-  for (const [name, s] of rows) console.log(`${name.padEnd(44)}${fmt(s.p50)}${fmt(s.p95)}${fmt(s.mean)}`)
-  const ws = rows.find((r) => r[0].startsWith('WebSocket'))![1]
-  const ip = rows.find((r) => r[0].startsWith('in-process'))![1]
-  console.log(`transport overhead ratio (WebSocket p50 / in-process p50): ${(ws.p50 / ip.p50).toFixed(1)}x`)
+  const ctx: BenchContext = { quick, args: words.slice(1).map(Number).filter((n) => n > 0), all: !only }
+  const records: Record<string, SectionRecord> = {}
+  const t0 = performance.now()
+  // `library 1000000` is recorded apart from the default `library`, so an opt-in size keeps its own numbers.
+  const key = (name: string) => [name, ...ctx.args].join(' ')
+  for (const section of chosen) {
+    const name = key(section.name)
+    const started = performance.now()
+    const startedAt = new Date().toISOString()
+    try {
+      const out = await section.run(ctx)
+      records[name] = { startedAt, seconds: (performance.now() - started) / 1000, quick, metrics: out.metrics, result: out.result }
+    } catch (e) {
+      // One broken section must not cost the others' numbers.
+      console.error(`\n${section.name} failed: ${(e as Error)?.stack ?? String(e)}`)
+      records[name] = { startedAt, seconds: (performance.now() - started) / 1000, quick, metrics: [], error: String((e as Error)?.message ?? e) }
+    }
+    console.log(`(${name}: ${records[name].seconds.toFixed(0)} s)`)
+  }
+  writeReport(records)
+  console.log(`\nSummary${quick ? ' (--quick)' : ''} — ${((performance.now() - t0) / 1000).toFixed(0)} s\n`)
+  console.log(summaryTable(records, chosen.map((s) => key(s.name))))
+  console.log(`\nReport: ${relative(ROOT, REPORT_PATH) || REPORT_PATH} (${REPORT_PATH})`)
+  return Object.values(records).some((r) => r.error) ? 1 : 0
 }
 
-async function main(): Promise<void> {
-  const only = process.argv[2]
-  if (!only || only === 'storage') await benchStorage()
-  if (!only || only === 'inference') {
-    const { benchInference } = await import('./inference')
-    await benchInference()
-  }
-  if (!only || only === 'library') {
-    // `npm run bench -- library 100000 1000000` for other sizes (1M takes ~3 min to build on 2 cores).
-    const sizes = process.argv.slice(3).map(Number).filter((n) => n > 0)
-    const { benchLibrary } = await import('./library')
-    await benchLibrary(sizes.length ? sizes : [100_000])
-  }
-}
-
-void main()
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e)
+    process.exit(1)
+  },
+)

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { launchChromium } from './browser'
 import { startServe, type ServeProcess } from './serve-process'
 
@@ -10,18 +10,20 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 
 /**
  * The real serve mode (`npm run serve`) on `dataDir` and a chromium page for it. Browser errors are
- * collected into `consoleErrors`, so a test can assert the app logged none.
+ * collected into `consoleErrors`, so a test can assert the app logged none. `context` adds to or
+ * overrides the browser context's options (e.g. `locale`).
  */
 export async function openAppInBrowser(
   dataDir: string,
   viewport: { width: number; height: number },
   consoleErrors: string[],
   env?: NodeJS.ProcessEnv,
+  context: BrowserContextOptions = {},
 ): Promise<{ serve: ServeProcess; browser: Browser; page: Page }> {
   const serve = await startServe(['--port', '0', '--data', dataDir], { viaNpm: true, env })
   const browser = await launchChromium()
   // bypassCSP only so the test can inject axe-core; the app itself runs under its CSP.
-  const ctx = await browser.newContext({ viewport, bypassCSP: true })
+  const ctx = await browser.newContext({ viewport, bypassCSP: true, ...context })
   const page = await ctx.newPage()
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text())

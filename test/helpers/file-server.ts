@@ -7,12 +7,14 @@ export interface FileServer {
   requests: { path: string; range: string | undefined }[]
   /** Cut every response after this many bytes (simulates a dropped connection); null = never. */
   cutAfter: number | null
+  /** Send this many bytes, then nothing more while keeping the connection open (a download in progress); null = never. */
+  stallAfter: number | null
   close(): Promise<void>
 }
 
 /** A real HTTP server with Range support, standing in for a model host on loopback. */
 export async function serveFiles(files: Record<string, string>): Promise<FileServer> {
-  const state: FileServer = { url: '', requests: [], cutAfter: null, close: async () => undefined }
+  const state: FileServer = { url: '', requests: [], cutAfter: null, stallAfter: null, close: async () => undefined }
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     state.requests.push({ path, range: req.headers.range })
@@ -41,9 +43,10 @@ export async function serveFiles(files: Record<string, string>): Promise<FileSer
       res.end()
       return
     }
-    const cut = state.cutAfter
+    const cut = state.cutAfter ?? state.stallAfter
     const stream = createReadStream(file, { start, end: cut === null ? end : Math.min(end, start + cut - 1) })
     stream.pipe(res, { end: cut === null })
+    if (state.cutAfter === null && state.stallAfter !== null) return
     if (cut !== null) stream.on('end', () => res.destroy())
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))

@@ -13,10 +13,18 @@ export interface ServeProcess {
 }
 
 /** Starts the real serve entry point (`npm run serve` when viaNpm) and waits for its one-line URL. */
-export function startServe(args: string[], opts: { viaNpm?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
+export function startServe(
+  args: string[],
+  opts: {
+    viaNpm?: boolean
+    env?: NodeJS.ProcessEnv
+    /** Another entry script that ends by running the serve main (e.g. with a test model catalogue). */
+    entry?: string
+  } = {},
+): Promise<ServeProcess> {
   const child = opts.viaNpm
     ? spawn('npm', ['run', '-s', 'serve', '--', ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, detached: true })
-    : spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/transport/serve/main.ts'), ...args], {
+    : spawn(process.execPath, ['--import', 'tsx', opts.entry ?? join(ROOT, 'src/main/transport/serve/main.ts'), ...args], {
         cwd: ROOT,
         env: { ...process.env, ...opts.env },
       })

@@ -1,6 +1,6 @@
 /** Library search with the real embedder role: the tiny embedding fixture through node-llama-cpp (dimensions flow end to end). */
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { createServices, type FolioServices } from '../../src/main/app'
 import { ensureFixtures, fixturePath } from '../fixtures/models'
 import { tmpDir } from '../helpers/tmp'
@@ -40,4 +40,11 @@ it('embeds captions with the embedder role and searches with both legs', async (
   expect(results.filter((r) => r.scores.vector !== undefined).map((r) => r.id).sort()).toEqual(['img_bike00000001', 'img_cats00000002'])
   expect(results.every((r) => r.id !== 'img_none00000003')).toBe(true)
   expect(await s.search.indexEmbeddings()).toEqual({ embedded: 0, pending: 0, rebuilt: false })
+})
+
+it('a caption written by hand is embedded at once, so search by meaning finds it', async () => {
+  await s.router.call('library.update', { id: 'img_none00000003', caption: 'a green tractor in a field' })
+  await vi.waitFor(() => expect(s.search.vectors.count()).toBe(3), { timeout: 20_000, interval: 50 })
+  const { results } = await s.router.call('library.search', { query: 'green tractor' })
+  expect(results.find((r) => r.id === 'img_none00000003')?.scores.vector).toBeDefined()
 })

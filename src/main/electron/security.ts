@@ -19,6 +19,8 @@ export function secureWebPreferences(preload: string): WebPreferences {
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: true,
+    // No `auxclick` events: a middle click on a link cannot start a navigation the page handles.
+    disableBlinkFeatures: 'Auxclick',
     preload,
   }
 }

@@ -30,7 +30,9 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     minWidth: 640,
     minHeight: 480,
     show: false,
-    webPreferences: mainWindowPreferences(opts.preloadPath),
+    // The flags Electronegativity checks are restated at the construction site (same values as
+    // secureWebPreferences) so `npm run audit:electron` verifies this window, not a helper.
+    webPreferences: { ...mainWindowPreferences(opts.preloadPath), contextIsolation: true, sandbox: true, disableBlinkFeatures: 'Auxclick' },
   })
   win.once('ready-to-show', () => win.show())
   installFlushOnClose(win, ipcMain, opts.flushTimeoutMs)

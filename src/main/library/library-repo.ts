@@ -127,8 +127,9 @@ export class LibraryRepo {
   }
 
   /** Articles whose stored document mentions the image id (figures keep the id in their attributes). */
+  /** Articles showing the image in a figure (an image that is only a figure's swap candidate does not count). */
   usedIn(id: string): string[] {
-    return (this.db.prepare('SELECT id FROM articles WHERE instr(doc, ?) > 0 ORDER BY updated_at DESC').all(id) as { id: string }[]).map(
+    return (this.db.prepare('SELECT id FROM articles WHERE instr(doc, ?) > 0 ORDER BY updated_at DESC').all(`"imageId":${JSON.stringify(id)}`) as { id: string }[]).map(
       (r) => r.id,
     )
   }

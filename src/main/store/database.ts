@@ -1,5 +1,5 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3'
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs'
 import { FolioError } from '../../shared/errors'
 import { MIGRATIONS, type Migration } from './migrations'
 
@@ -65,13 +65,18 @@ export function openDatabase(path: string, opts: OpenOptions = {}): OpenResult {
     let backupPath: string | null = null
     if (existed && current < latest && current > 0) {
       backupPath = `${path}.before-v${latest}-${(opts.now ?? Date.now)()}.bak`
-      db.prepare('VACUUM INTO ?').run(backupPath)
+      // Written under a temporary name, then renamed: a crash mid-copy never leaves a truncated file that looks like a backup.
+      const partial = `${backupPath}.partial`
+      rmSync(partial, { force: true })
+      db.prepare('VACUUM INTO ?').run(partial)
+      renameSync(partial, backupPath)
     }
     for (const m of migrations) {
       if (m.version <= current) continue
       db.transaction(() => {
         m.up(db)
         db.pragma(`user_version = ${m.version}`)
+        pauseForCrashTest(m.version)
       })()
     }
     return { db, backupPath, migratedFrom: current }
@@ -79,6 +84,17 @@ export function openDatabase(path: string, opts: OpenOptions = {}): OpenResult {
     db.close()
     throw e instanceof FolioError ? e : mapOpenError(e, path)
   }
+}
+
+/**
+ * Crash-safety tests only (test/integration/crash/migration.test.ts): with
+ * FOLIO_TEST_PAUSE_IN_MIGRATION=<version>, the process says so on stderr and blocks inside that
+ * migration's transaction, so the test can SIGKILL it mid-migration. Unset, it is one env lookup.
+ */
+function pauseForCrashTest(version: number): void {
+  if (process.env.FOLIO_TEST_PAUSE_IN_MIGRATION !== String(version)) return
+  process.stderr.write(`folio-test: paused in migration ${version}\n`)
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000)
 }
 
 function assertSqliteHeader(path: string): void {

@@ -5,6 +5,7 @@ import { m003 } from './migrations/003-library'
 import { m004 } from './migrations/004-search'
 import { m005 } from './migrations/005-captions'
 import { m006 } from './migrations/006-albums'
+import { m007 } from './migrations/007-chat'
 
 export interface Migration {
   version: number
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m004,
   m005,
   m006,
+  m007,
 ]
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1].version

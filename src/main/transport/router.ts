@@ -15,6 +15,7 @@ import {
 } from '../../shared/api'
 import { FolioError, toWireError } from '../../shared/errors'
 import type { CallResult } from '../../shared/wire'
+import type { Log } from '../common/logger'
 
 export interface CallContext {
   signal: AbortSignal
@@ -39,12 +40,24 @@ export interface DispatchOptions {
   trusted?: boolean
 }
 
+export interface RouterOptions {
+  /** Output validation catches contract drift in tests; it costs little, so it stays on. */
+  validateOutput?: boolean
+  /** Where INTERNAL errors go, with their stack (never the call's input: it may hold document text). */
+  log?: Pick<Log, 'error'>
+}
+
 export class Router {
+  private readonly validateOutput: boolean
+  private readonly log: Pick<Log, 'error'> | undefined
+
   constructor(
     private readonly handlers: Handlers,
-    /** Output validation catches contract drift in tests; it costs little, so it stays on. */
-    private readonly validateOutput = true,
-  ) {}
+    opts: RouterOptions = {},
+  ) {
+    this.validateOutput = opts.validateOutput ?? true
+    this.log = opts.log
+  }
 
   async dispatch(method: unknown, rawInput: unknown, opts: DispatchOptions = {}): Promise<CallResult> {
     if (!isMethodName(method)) {
@@ -88,16 +101,17 @@ export class Router {
       if (this.validateOutput) {
         const checked = def.output.safeParse(output)
         if (!checked.success) {
-          return {
-            ok: false,
-            error: new FolioError('INTERNAL', `${method} produced an invalid result: ${checked.error.message}`).toWire(),
-          }
+          const error = new FolioError('INTERNAL', `${method} produced an invalid result: ${checked.error.message}`)
+          this.log?.error('internal error', { method, message: error.message })
+          return { ok: false, error: error.toWire() }
         }
         return { ok: true, output: checked.data }
       }
       return { ok: true, output }
     } catch (e) {
-      return { ok: false, error: toWireError(e) }
+      const error = toWireError(e)
+      if (error.code === 'INTERNAL') this.log?.error('internal error', { method, message: error.message, stack: (e as Error)?.stack ?? String(e) })
+      return { ok: false, error }
     }
   }
 

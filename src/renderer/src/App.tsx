@@ -7,9 +7,12 @@ import { useClient } from './api'
 import { displayTitle } from './articles/format'
 import { errorMessage, useArticleList } from './articles/hooks'
 import { Sidebar, type View } from './articles/Sidebar'
+import { ImportButton } from './articles/ImportButton'
 import { TrashView } from './articles/TrashView'
 import { Banner } from './components/Banner'
 import { LibraryView } from './library/LibraryView'
+import { ChatView } from './chat/ChatView'
+import { OpenModelsContext } from './chat/navigation'
 import { useToast } from './components/Toast'
 import { EditorPane } from './editor/EditorPane'
 import { StatusSlotContext } from './components/StatusSlot'
@@ -131,14 +134,18 @@ export function App() {
         onCreate={() => void create()}
         onSelect={select}
         onView={setView}
+        headActions={<ImportButton onImported={select} />}
       />
       <main className="main">
         <Banner />
+        <OpenModelsContext.Provider value={openModels}>
         <StatusSlotContext.Provider value={statusSlot}>
         {view === 'trash' ? (
           <TrashView onRestored={() => list.refresh()} />
         ) : view === 'library' ? (
           <LibraryView articles={list.articles} onOpenArticle={select} />
+        ) : view === 'chat' ? (
+          <ChatView />
         ) : view === 'models' ? (
           <ModelsView />
         ) : view === null || creating ? (
@@ -159,6 +166,7 @@ export function App() {
           </div>
         )}
         </StatusSlotContext.Provider>
+        </OpenModelsContext.Provider>
       </main>
       <AppStatusBar slotRef={setStatusSlot} onOpenModels={openModels} />
     </div>

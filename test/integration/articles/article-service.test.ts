@@ -357,7 +357,7 @@ describe('articles through the router', () => {
       ['articles.save', { id: a.id, doc: { type: 'paragraph' } }, /doc\.type/],
       ['articles.save', { id: a.id, doc: doc(para('x')), baseRevision: -1 }, /baseRevision/],
       ['articles.list', { trashed: 'yes' }, /trashed/],
-      ['articles.export', { id: a.id, format: 'pdf' }, /format/],
+      ['articles.export', { id: a.id, format: 'rtf' }, /format/],
       ['versions.create', { articleId: a.id, label: 'l'.repeat(201) }, /label/],
     ]
     for (const [method, input, message] of cases) {

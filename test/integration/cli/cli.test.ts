@@ -110,7 +110,7 @@ describe('folio CLI', () => {
   it('articles show prints Markdown', async () => {
     const r = await cli('articles', 'show', withFigure.id, '--data', data)
     expect(r.code).toBe(0)
-    expect(r.out).toBe(`# Harbour walk\n\nBoats everywhere.\n\n![Boats](folio-image:${imageId})\n\n*At dusk*\n`)
+    expect(r.out).toBe(`# Harbour walk\n\nBoats everywhere.\n\n![Boats](folio-image:${imageId} "At dusk")\n`)
   })
 
   it('articles export --format md --out writes the file and copies the image beside it', async () => {
@@ -120,19 +120,19 @@ describe('folio CLI', () => {
     expect(r.code).toBe(0)
     expect(r.out).toBe(`Exported to ${file} (+1 image)\n`)
     const md = readFileSync(file, 'utf8')
-    expect(md).toContain(`![Boats](images/${imageId}.png)`)
-    const copied = join(tmp.path, 'out', 'images', `${imageId}.png`)
+    expect(md).toContain('![Boats](images/blue.png "At dusk")')
+    const copied = join(tmp.path, 'out', 'images', 'blue.png')
     expect(new Uint8Array(readFileSync(copied))).toEqual(PNG_3x2)
     expect(existsSync(join(data, 'images', sha256.slice(0, 2), `${sha256}.png`))).toBe(true)
   })
 
-  it('articles export --format html --out --json reports what it wrote', async () => {
+  it('articles export --format html --images folder --out --json reports what it wrote', async () => {
     const file = join(tmp.path, 'html-out', 'page.html')
-    const r = await cli('articles', 'export', withFigure.id, '--format', 'html', '--out', file, '--json', '--data', data)
+    const r = await cli('articles', 'export', withFigure.id, '--format', 'html', '--images', 'folder', '--out', file, '--json', '--data', data)
     expect(r.code).toBe(0)
-    const copied = join(tmp.path, 'html-out', 'images', `${imageId}.png`)
-    expect(JSON.parse(r.out)).toEqual({ path: file, format: 'html', images: [copied] })
-    expect(readFileSync(file, 'utf8')).toContain(`<img src="images/${imageId}.png" alt="Boats">`)
+    const copied = join(tmp.path, 'html-out', 'images', 'blue.png')
+    expect(JSON.parse(r.out)).toEqual({ path: file, format: 'html', images: [copied], warnings: [] })
+    expect(readFileSync(file, 'utf8')).toContain('<img src="images/blue.png" alt="Boats">')
     expect(new Uint8Array(readFileSync(copied))).toEqual(PNG_3x2)
   })
 
@@ -160,7 +160,7 @@ describe('folio CLI', () => {
     expect(badId).toMatchObject({ code: 1, out: '' })
     expect(badId.err).toContain('not an article id')
 
-    const badFormat = await cli('articles', 'export', plain.id, '--format', 'pdf', '--data', data)
+    const badFormat = await cli('articles', 'export', plain.id, '--format', 'rtf', '--data', data)
     expect(badFormat).toMatchObject({ code: 1, out: '' })
     expect(badFormat.err).toContain('format')
 
@@ -186,7 +186,8 @@ describe('folio CLI', () => {
   it('help prints the commands and exits 0; no arguments exits 1', async () => {
     const help = await cli('help')
     expect(help.code).toBe(0)
-    expect(help.out).toContain('articles export <id> --format md|html [--out FILE]')
+    expect(help.out).toContain('articles export <id> --format md-zip|md|html|html-zip|docx|pdf [--out FILE] [--force]')
+    expect(help.out).toContain('articles import <FILE>')
     expect((await cli()).code).toBe(1)
   })
 

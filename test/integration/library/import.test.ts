@@ -178,6 +178,11 @@ describe('library import', () => {
       title: 'Uses a figure',
       doc: { type: 'doc', content: [{ type: 'figure', attrs: { imageId: a.id, alt: '' }, content: [{ type: 'text', text: 'Cap' }] }] },
     })
+    // An article where the image is only a figure's swap candidate does not "use" it.
+    await s.router.call('articles.create', {
+      title: 'Only a candidate',
+      doc: { type: 'doc', content: [{ type: 'figure', attrs: { imageId: b.id, alt: '', candidates: [b.id, a.id] } }] },
+    })
     const trashed = await s.router.call('library.trash', { id: a.id })
     expect(trashed.trashedAt).not.toBeNull()
     expect(trashed.usedIn).toEqual([art.id])

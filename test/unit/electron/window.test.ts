@@ -48,7 +48,13 @@ describe('createMainWindow', () => {
     createMainWindow({ preloadPath: '/p/index.cjs', url: 'folio://app/index.html' })
     const win = h.FakeBrowserWindow.last!
     expect(win.options).toMatchObject({ title: 'Folio', show: false })
-    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: '/p/index.cjs' })
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      disableBlinkFeatures: 'Auxclick',
+      preload: '/p/index.cjs',
+    })
     expect(win.loaded).toBe('folio://app/index.html')
     expect(win.shown).toBe(false)
     win.emit('ready-to-show')

@@ -18,11 +18,14 @@ describe('Router', () => {
     handlers = createHandlers({
       articles: s.articles,
       exporter: s.exporter,
+      articleImporter: s.articleImporter,
       images: s.images,
       importer: s.importer,
       library: s.library,
       search: s.search,
       captions: s.captions,
+      chat: s.chat,
+      compose: s.compose,
       librarySettings: new LibrarySettings(s.db, s.importer),
       registry: s.models,
       downloads: s.downloads,
@@ -30,6 +33,7 @@ describe('Router', () => {
       uploadsDir: tmp.path,
       dataDir: tmp.path,
       version: '9.9.9',
+      diagnostics: s.diagnostics,
     })
   })
   afterAll(() => {

@@ -33,7 +33,7 @@ describe('figure node', () => {
     expect(spec.content).toBe('inline*')
     expect(spec.draggable).toBe(true)
     expect(spec.isolating).toBe(true)
-    expect(Object.keys(schema.nodes.figure.spec.attrs ?? {}).sort()).toEqual(['alt', 'imageId', 'width'])
+    expect(Object.keys(schema.nodes.figure.spec.attrs ?? {}).sort()).toEqual(['alt', 'candidates', 'imageId', 'width'])
   })
 
   it('renders figure > img[data-image-id] + figcaption with the src from resolveImageUrl', () => {
@@ -83,7 +83,7 @@ describe('figure node', () => {
     const editor = editorWith({ type: 'doc', content: [para()] })
     expect(editor.commands.folioInsertFigure({ imageId: IMG, alt: 'Sunset' })).toBe(true)
     const json = editor.getJSON()
-    expect(json.content?.[0]).toEqual({ type: 'figure', attrs: { imageId: IMG, alt: 'Sunset', width: null } })
+    expect(json.content?.[0]).toEqual({ type: 'figure', attrs: { imageId: IMG, alt: 'Sunset', width: null, candidates: [] } })
     expect(editor.state.selection.$from.parent.type.name).toBe('figure')
     // Typing now writes the caption.
     editor.commands.insertContent({ type: 'text', text: 'Evening' })
@@ -146,7 +146,7 @@ describe('figure node', () => {
       content: [
         { type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text: 'Title' }] },
         para('Some text'),
-        { type: 'figure', attrs: { imageId: IMG, alt: 'x', width: null }, content: [{ type: 'text', text: 'cap' }] },
+        { type: 'figure', attrs: { imageId: IMG, alt: 'x', width: null, candidates: [] }, content: [{ type: 'text', text: 'cap' }] },
         para(),
       ],
     }

@@ -1,39 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { backoffDelay } from '../../../src/renderer/src/api/backoff'
-import { dateTime, displayTitle, relativeTime, sortByRecent, sortByTrashed } from '../../../src/renderer/src/articles/format'
+import { displayTitle, sortByRecent, sortByTrashed } from '../../../src/renderer/src/articles/format'
 import { flushAll, registerFlusher, trackPendingSave, waitForPendingSave } from '../../../src/renderer/src/articles/save-registry'
 import { altFromFileName, batchFiles, looksLikeImage, screenFiles } from '../../../src/renderer/src/editor/images'
 import { isAllowedLinkUrl, normalizeLinkUrl } from '../../../src/renderer/src/editor/link'
 import { isMacPlatform, shortcutLabel } from '../../../src/renderer/src/editor/shortcuts'
-import { detectLang, translate, wordCount, type MessageKey } from '../../../src/renderer/src/i18n'
-import { en } from '../../../src/renderer/src/i18n/en'
-import { zh } from '../../../src/renderer/src/i18n/zh'
 import { MAX_IMAGE_BYTES } from '../../../src/shared/api'
 import { deferred } from './fake-timers'
-
-const MIN = 60_000
-const NOW = new Date(2025, 5, 15, 12, 0, 0).getTime()
-
-describe('relativeTime', () => {
-  it('reads naturally in English', () => {
-    expect(relativeTime(NOW - 10_000, NOW, 'en', 'just now')).toBe('just now')
-    expect(relativeTime(NOW - 5 * MIN, NOW, 'en', 'just now')).toBe('5 minutes ago')
-    expect(relativeTime(NOW - 3 * 60 * MIN, NOW, 'en', 'just now')).toBe('3 hours ago')
-    expect(relativeTime(NOW - 24 * 60 * MIN, NOW, 'en', 'just now')).toBe('yesterday')
-    expect(relativeTime(NOW - 3 * 24 * 60 * MIN, NOW, 'en', 'just now')).toBe('3 days ago')
-    expect(relativeTime(new Date(2025, 0, 2).getTime(), NOW, 'en', 'just now')).toBe('Jan 2')
-    expect(relativeTime(new Date(2023, 0, 2).getTime(), NOW, 'en', 'just now')).toBe('Jan 2, 2023')
-  })
-
-  it('speaks Chinese too', () => {
-    expect(relativeTime(NOW - 5 * MIN, NOW, 'zh-CN', '刚刚')).toBe('5分钟前')
-    expect(relativeTime(NOW - 1000, NOW, 'zh-CN', '刚刚')).toBe('刚刚')
-  })
-
-  it('formats absolute dates', () => {
-    expect(dateTime(NOW, 'en')).toMatch(/Jun 15, 2025/)
-  })
-})
 
 describe('article ordering', () => {
   const a = (id: string, updatedAt: number, title = id, trashedAt: number | null = null) => ({ id, updatedAt, title, trashedAt })
@@ -119,59 +92,6 @@ describe('image files', () => {
     expect(batchFiles(f(5, 30), 100, 64).map((b) => b.length)).toEqual([2, 2, 1])
     expect(batchFiles(f(2, 100), 100, 64).map((b) => b.length)).toEqual([1, 1]) // one oversized file still goes, alone
     expect(batchFiles([])).toEqual([])
-  })
-})
-
-describe('i18n', () => {
-  it('has the same keys in English and Chinese, none empty', () => {
-    expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort())
-    for (const [k, v] of Object.entries(zh)) expect(v, k).not.toBe('')
-    // Placeholders match, so no {value} goes missing in translation.
-    const vars = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort()
-    for (const k of Object.keys(en) as MessageKey[]) expect(vars(zh[k]), k).toEqual(vars(en[k]))
-  })
-
-  it('translates and fills placeholders', () => {
-    expect(translate('en', 'trash.moved', { title: 'Notes' })).toBe('Moved “Notes” to Trash.')
-    expect(translate('zh', 'nav.newArticle')).toBe('新建文章')
-    expect(translate('en', 'images.importing', { done: 1 })).toBe('Importing images… 1 of {total}')
-  })
-
-  it('keeps the accessible names the tests rely on', () => {
-    const names: [MessageKey, string][] = [
-      ['nav.newArticle', 'New article'],
-      ['nav.trash', 'Trash'],
-      ['nav.articles', 'Articles'],
-      ['editor.title', 'Title'],
-      ['editor.body', 'Article body'],
-      ['versions.toggle', 'Versions'],
-      ['versions.save', 'Save version'],
-      ['versions.restore', 'Restore'],
-      ['trash.restore', 'Restore'],
-      ['trash.moveToTrash', 'Move to trash'],
-      ['toolbar.image', 'Insert image'],
-      ['figure.alt', 'Alt text'],
-      ['status.saved', 'Saved'],
-      ['status.saving', 'Saving…'],
-      ['status.dirty', 'Unsaved changes'],
-    ]
-    for (const [k, v] of names) expect(en[k]).toBe(v)
-  })
-
-  it('counts words with plural forms', () => {
-    const t = (key: MessageKey, vars?: Record<string, string | number>) => translate('en', key, vars)
-    expect(wordCount(t, 1, 'en')).toBe('1 word')
-    expect(wordCount(t, 1234, 'en')).toBe('1,234 words')
-    expect(wordCount((k, v) => translate('zh', k, v), 3, 'zh')).toBe('3 字')
-  })
-
-  it('picks the language from navigator.language', () => {
-    expect(detectLang('zh-CN')).toBe('zh')
-    expect(detectLang('zh-Hant-TW')).toBe('zh')
-    expect(detectLang('en-GB')).toBe('en')
-    expect(detectLang('fr-FR')).toBe('en')
-    expect(detectLang(['fr', 'zh'])).toBe('zh')
-    expect(detectLang(undefined)).toBe('en')
   })
 })
 

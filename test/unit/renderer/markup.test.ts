@@ -105,13 +105,14 @@ describe('Toolbar', () => {
   it('is a labelled toolbar of named buttons; toggles expose aria-pressed', () => {
     const { Toolbar } = mods['editor/Toolbar']
     const editor = headless({ type: 'doc', content: [{ type: 'paragraph' }] })
-    const html = withProviders(h(Toolbar, { editor, onLink() {}, onInsertImage() {} }))
+    const html = withProviders(h(Toolbar, { editor, onLink() {}, onInsertImage() {}, onParagraphActions() {} }))
     expect(html).toContain('role="toolbar" aria-label="Formatting"')
     const toggles = ['Bold', 'Italic', 'Strikethrough', 'H1 Heading 1', 'H2 Heading 2', 'H3 Heading 3', 'Bullet list', 'Numbered list', 'Quote', 'Link']
     for (const label of toggles) expect(html).toContain(`aria-label="${label}" aria-pressed="false"`)
-    for (const label of ['Insert image', 'Undo', 'Redo']) expect(html).toMatch(new RegExp(`aria-label="${label}"(?! aria-pressed)`))
+    for (const label of ['Insert image', 'Paragraph actions', 'Undo', 'Redo']) expect(html).toMatch(new RegExp(`aria-label="${label}"(?! aria-pressed)`))
     expect(html).toContain('aria-keyshortcuts="Control+B"')
-    expect(html.match(/<button/g)).toHaveLength(13)
+    expect(html).toContain('aria-keyshortcuts="Control+J"')
+    expect(html.match(/<button/g)).toHaveLength(14)
   })
 
   it('selectToolbarState reflects marks, headings, lists and history', () => {

@@ -85,11 +85,13 @@ describe('model formatting', () => {
   })
 
   it('names backends and languages', () => {
-    expect(backendLabel('cpu')).toBe('CPU')
-    expect(backendLabel('cuda')).toBe('CUDA')
-    expect(backendLabel('vulkan')).toBe('Vulkan')
-    expect(backendLabel('metal')).toBe('Metal')
-    expect(backendLabel('rocm')).toBe('rocm')
+    expect(backendLabel('cpu', en)).toBe('CPU')
+    expect(backendLabel('cuda', en)).toBe('CUDA')
+    expect(backendLabel('vulkan', zh)).toBe('Vulkan')
+    expect(backendLabel('metal', en)).toBe('Metal')
+    expect(backendLabel('rocm', en)).toBe('rocm')
+    expect(backendLabel('remote', en)).toBe('Remote')
+    expect(backendLabel('remote', zh)).toBe('远程')
     expect(languageName('zh', en)).toBe('Chinese')
     expect(languageName('fr', en)).toBe('fr')
   })

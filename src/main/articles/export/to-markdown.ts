@@ -1,123 +1,120 @@
-import type { DocMark, DocNode } from '../../../shared/doc'
-import { safeHref } from './to-html'
+/**
+ * TipTap JSON → Markdown, through mdast: the document becomes a syntax tree and mdast-util-to-markdown
+ * writes it (escaping, fences, list markers). CommonMark plus GFM strikethrough; underline as `<u>`.
+ * A figure is `![alt](images/FILE "caption")` in a paragraph of its own; list tightness is kept.
+ */
+import type { BlockContent, Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent } from 'mdast'
+import { gfmStrikethroughToMarkdown } from 'mdast-util-gfm-strikethrough'
+import { toMarkdown as mdastToMarkdown } from 'mdast-util-to-markdown'
+import type { DocNode } from '../../../shared/doc'
+import { blockChildren, figureFallback, isTight, plainText, safeHref } from './doc-model'
+import { buildInline, type InlineBuilder } from './inline-marks'
 
 export interface RenderContext {
-  /** Relative path of a library image in the exported bundle (e.g. images/img_….png). */
-  imagePath(imageId: string): string
+  /** The reference written for a figure's image (a relative path or a URL), or null when the image is missing. */
+  imageSrc(imageId: string): string | null
 }
 
-/** TipTap JSON → CommonMark (+ GFM strikethrough). Figures become an image and an italic caption. */
 export function toMarkdown(doc: DocNode, ctx: RenderContext, title?: string): string {
-  const body = blocks(doc.content ?? [], ctx).join('\n\n')
-  const head = title ? `# ${escapeInline(title)}\n\n` : ''
-  return `${head}${body}`.trimEnd() + '\n'
+  const md = mdastToMarkdown(docToMdast(doc, ctx, title), {
+    bullet: '-',
+    emphasis: '*',
+    strong: '*',
+    fences: true,
+    rule: '-',
+    listItemIndent: 'one',
+    extensions: [gfmStrikethroughToMarkdown()],
+  })
+  return md.trimEnd() + '\n'
 }
 
-function blocks(nodes: DocNode[], ctx: RenderContext): string[] {
-  return nodes.map((n) => block(n, ctx)).filter((s) => s !== null) as string[]
+export function docToMdast(doc: DocNode, ctx: RenderContext, title?: string): Root {
+  const children: RootContent[] = []
+  if (title) children.push({ type: 'heading', depth: 1, children: [{ type: 'text', value: title }] })
+  children.push(...blocks(doc.content ?? [], ctx))
+  return { type: 'root', children }
 }
 
-function block(n: DocNode, ctx: RenderContext): string | null {
+function blocks(nodes: DocNode[], ctx: RenderContext): BlockContent[] {
+  return blockChildren(nodes).flatMap((n) => block(n, ctx))
+}
+
+function block(n: DocNode, ctx: RenderContext): BlockContent[] {
   switch (n.type) {
-    case 'paragraph':
-      return escapeLineStart(inline(n.content ?? []))
+    case 'paragraph': {
+      const children = inline(n.content ?? [])
+      // An empty paragraph has no Markdown form (blank lines only separate blocks).
+      return children.length ? [{ type: 'paragraph', children }] : []
+    }
     case 'heading': {
-      const level = Math.min(6, Math.max(1, Number(n.attrs?.level) || 1))
-      return `${'#'.repeat(level)} ${inline(n.content ?? [])}`
+      const depth = Math.min(6, Math.max(1, Number(n.attrs?.level) || 1)) as Heading['depth']
+      return [{ type: 'heading', depth, children: inline(n.content ?? []) }]
     }
     case 'blockquote':
-      return blocks(n.content ?? [], ctx)
-        .join('\n\n')
-        .split('\n')
-        .map((l) => (l ? `> ${l}` : '>'))
-        .join('\n')
+      return [{ type: 'blockquote', children: blocks(n.content ?? [], ctx) }]
     case 'bulletList':
-      return list(n, ctx, () => '- ')
-    case 'orderedList': {
-      const start = Number(n.attrs?.start) || 1
-      return list(n, ctx, (i) => `${start + i}. `)
-    }
+    case 'orderedList':
+      return [list(n, ctx)]
     case 'codeBlock': {
-      const text = (n.content ?? []).map((c) => c.text ?? '').join('')
-      const fence = text.includes('```') ? '~~~~' : '```'
-      return `${fence}${String(n.attrs?.language ?? '')}\n${text}\n${fence}`
+      const lang = typeof n.attrs?.language === 'string' && n.attrs.language ? n.attrs.language : null
+      return [{ type: 'code', lang, value: plainText(n) }]
     }
     case 'horizontalRule':
-      return '---'
+      return [{ type: 'thematicBreak' }]
     case 'figure': {
-      const id = String(n.attrs?.imageId ?? '')
-      const alt = escapeInline(String(n.attrs?.alt ?? ''))
-      const caption = inline(n.content ?? [])
-      const img = `![${alt}](${encodeURI(ctx.imagePath(id))})`
-      return caption ? `${img}\n\n*${caption}*` : img
+      const src = ctx.imageSrc(String(n.attrs?.imageId ?? ''))
+      if (src === null) {
+        const fallback = figureFallback(n)
+        return fallback.length ? [{ type: 'paragraph', children: inline(fallback) }] : []
+      }
+      const caption = plainText(n).replace(/\s+/g, ' ').trim()
+      const image: PhrasingContent = { type: 'image', url: src, alt: String(n.attrs?.alt ?? ''), title: caption || null }
+      return [{ type: 'paragraph', children: [image] }]
     }
     default:
-      return n.content ? blocks(n.content, ctx).join('\n\n') : null
+      return n.content ? blocks(n.content, ctx) : []
   }
 }
 
-function list(n: DocNode, ctx: RenderContext, marker: (i: number) => string): string {
-  return (n.content ?? [])
-    .map((item, i) => {
-      const m = marker(i)
-      const inner = blocks(item.content ?? [], ctx).join('\n\n')
-      return inner
-        .split('\n')
-        .map((l, j) => (j === 0 ? m + l : l ? ' '.repeat(m.length) + l : ''))
-        .join('\n')
-    })
-    .join('\n')
+function list(n: DocNode, ctx: RenderContext): List {
+  const tight = isTight(n)
+  const items: ListItem[] = (n.content ?? []).map((item) => {
+    const children = blocks(item.content ?? [], ctx)
+    // Two paragraphs in one item need a blank line between them, which makes the item loose anyway.
+    const needsSpread = children.some((c, i) => i > 0 && c.type !== 'list' && children[i - 1].type === 'paragraph')
+    return { type: 'listItem', spread: !tight || needsSpread, children }
+  })
+  const out: List = { type: 'list', ordered: n.type === 'orderedList', spread: !tight, children: items }
+  if (n.type === 'orderedList') out.start = Number(n.attrs?.start) || 1
+  return out
 }
 
-function inline(nodes: DocNode[]): string {
-  return nodes
-    .map((n) => {
-      if (n.type === 'hardBreak') return '\\\n'
-      if (n.type !== 'text') return ''
-      return applyMarks(n.text ?? '', n.marks ?? [])
-    })
-    .join('')
+const mdastBuilder: InlineBuilder<PhrasingContent> = {
+  text: (value) => ({ type: 'text', value }),
+  code: (value) => ({ type: 'inlineCode', value }),
+  hardBreak: () => ({ type: 'break' }),
+  wrap(mark, children) {
+    switch (mark.type) {
+      case 'bold':
+        return [{ type: 'strong', children }]
+      case 'italic':
+        return [{ type: 'emphasis', children }]
+      case 'strike':
+        return [{ type: 'delete', children }]
+      case 'underline':
+        // Markdown has no underline; inline HTML keeps it (and Folio reads it back).
+        return [{ type: 'html', value: '<u>' }, ...children, { type: 'html', value: '</u>' }]
+      case 'link': {
+        const href = safeHref(String(mark.attrs?.href ?? ''))
+        // An unsafe target (javascript: …) keeps its text and loses its link, as in every export.
+        return href ? [{ type: 'link', url: href, children }] : children
+      }
+      default:
+        return children
+    }
+  },
 }
 
-function applyMarks(text: string, marks: DocMark[]): string {
-  const code = marks.some((m) => m.type === 'code')
-  let s = code ? `\`${text.replace(/`/g, '\u200b`')}\`` : escapeInline(text)
-  for (const m of marks) {
-    if (m.type === 'bold') s = `**${s}**`
-    else if (m.type === 'italic') s = `*${s}*`
-    else if (m.type === 'strike') s = `~~${s}~~`
-    else if (m.type === 'underline') s = `<u>${s}</u>`
-  }
-  const link = marks.find((m) => m.type === 'link')
-  // Same rule as the HTML export: a javascript: (or other unsafe) target keeps its text, loses its link.
-  const href = link ? safeHref(String(link.attrs?.href ?? '')) : null
-  if (href) s = `[${s}](${linkDestination(href)})`
-  return s
-}
-
-/** Parentheses and spaces would end the destination early; encodeURIComponent leaves parentheses alone. */
-function linkDestination(href: string): string {
-  return href.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
-}
-
-function escapeInline(s: string): string {
-  // `&` only where it would start an entity: "AT&T" stays readable, a literal "&copy;" stays literal.
-  return s.replace(/([\\`*_[\]<>~|])/g, '\\$1').replace(/&(?=#?[0-9A-Za-z]+;)/g, '\\&')
-}
-
-/**
- * Text that would start a block (heading, list item, quote, rule) at the beginning of a line is
- * escaped. Every line, not only the first: a hard break starts a new line, and headings and list
- * items may interrupt a paragraph. Only punctuation can be backslash-escaped in CommonMark, so an
- * ordered-list marker keeps its digits and escapes the dot (`1\. `; `\1. ` would show the backslash).
- */
-function escapeLineStart(s: string): string {
-  return s
-    .split('\n')
-    .map((line) =>
-      line
-        .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2')
-        .replace(/^(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|=+\s*$|---)/, '\\$1'),
-    )
-    .join('\n')
+function inline(nodes: DocNode[]): Paragraph['children'] {
+  return buildInline(nodes, mdastBuilder)
 }

@@ -101,7 +101,7 @@ export interface LlamaServerManagerOptions {
   env?: NodeJS.ProcessEnv
 }
 
-const DEFAULTS = {
+export const DEFAULTS = {
   idleStopMs: 5 * 60_000,
   startTimeoutMs: 120_000,
   ctxSize: 4096,

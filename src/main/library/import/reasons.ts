@@ -32,14 +32,19 @@ export function precheck(b: Uint8Array): void {
 
 /** The stored type of a decoded image, or a rejection for formats the library does not take. */
 export function formatOf(d: DecodedImage): { mime: string; ext: string } {
-  const { format, compression } = d.info
+  const f = formatOfInfo(d.info)
+  if (!d.thumb || !d.preview) throw new RejectError('the image could not be decoded')
+  return f
+}
+
+/** The stored type for a decoder's format and compression (sharp metadata), or a rejection. */
+export function formatOfInfo({ format, compression }: { format?: string; compression?: string | null }): { mime: string; ext: string } {
   if (format === 'heif') {
     if (compression === 'av1') return FORMATS.avif
     throw new RejectError(HEIC_REASON)
   }
-  const f = FORMATS[format]
+  const f = format ? FORMATS[format] : undefined
   if (!f) throw new RejectError(`unsupported image format (${format}); the library takes JPEG, PNG, WebP, GIF, AVIF and TIFF`)
-  if (!d.thumb || !d.preview) throw new RejectError('the image could not be decoded')
   return f
 }
 

@@ -2,21 +2,23 @@
  * CLI commands, each bound to a contract method: arguments become the method's input (validated
  * by the same zod schema as every other transport) and its output is printed as text or JSON.
  */
-import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import type { Article, ArticleSummary, Output } from '../../../shared/api'
+import type { Article, ArticleSummary } from '../../../shared/api'
 import type { DocNode } from '../../../shared/doc'
 import { FolioError } from '../../../shared/errors'
 import type { FolioServices } from '../../app'
 import { toMarkdown } from '../../articles/export/to-markdown'
+import { ARTICLE_IO_COMMANDS } from './article-io-commands'
 import { CAPTION_COMMANDS } from './captions-commands'
+import { COMPOSE_COMMANDS } from './compose-commands'
+import { CHAT_COMMANDS } from './chat-commands'
+import { DIAGNOSTICS_COMMANDS } from './diagnostics-commands'
 import { LIBRARY_COMMANDS } from './library-commands'
 import { MODEL_COMMANDS } from './model-commands'
 import { SEARCH_COMMANDS } from './search-commands'
 
 export interface ParsedArgs {
   positionals: string[]
-  flags: Record<string, string | boolean | undefined>
+  flags: Record<string, string | boolean | string[] | undefined>
   /** Aborted on Ctrl-C: long commands stop (downloads pause) instead of dying mid-write. */
   signal?: AbortSignal
   /** Progress and streamed output (stderr for progress bars, stdout for streamed text). */
@@ -28,8 +30,8 @@ export interface CliCommand {
   path: string[]
   usage: string
   summary: string
-  /** Flags this command accepts besides the global --data and --json (name → takes a value). */
-  flags?: Record<string, 'string' | 'boolean'>
+  /** Flags this command accepts besides the global --data and --json (name → takes a value; 'strings': may repeat). */
+  flags?: Record<string, 'string' | 'boolean' | 'strings'>
   /** `text: null` when the command already streamed its text output. */
   run(s: FolioServices, a: ParsedArgs): Promise<{ json: unknown; text: string | null }>
 }
@@ -66,38 +68,8 @@ const ARTICLE_COMMANDS: CliCommand[] = [
     summary: 'Print an article (Markdown) or, with --json, its stored document',
     async run(s, a) {
       const art: Article = await s.router.call('articles.get', { id: need(a, 0, 'article id') })
-      const text = toMarkdown(art.doc as DocNode, { imagePath: (id) => `folio-image:${id}` }, art.title || 'Untitled')
+      const text = toMarkdown(art.doc as DocNode, { imageSrc: (id) => `folio-image:${id}` }, art.title || 'Untitled')
       return { json: art, text: text.trimEnd() }
-    },
-  },
-  {
-    path: ['articles', 'export'],
-    usage: 'articles export <id> --format md|html [--out FILE]',
-    summary: 'Export as Markdown or HTML; with --out, image files are copied to images/ beside FILE',
-    flags: { format: 'string', out: 'string' },
-    async run(s, a) {
-      const id = need(a, 0, 'article id')
-      const format = a.flags.format ?? 'md'
-      const out: Output<'articles.export'> = await s.router.call('articles.export', { id, format })
-      if (typeof a.flags.out !== 'string') return { json: out, text: out.content.trimEnd() }
-      const file = resolve(a.flags.out)
-      const dir = dirname(file)
-      mkdirSync(dir, { recursive: true })
-      const written: string[] = []
-      for (const img of out.images) {
-        const target = join(dir, img.path)
-        mkdirSync(dirname(target), { recursive: true })
-        copyFileSync(s.images.resolveFile(img.imageId).path, target)
-        written.push(target)
-      }
-      // Written beside the target then renamed, so an interrupted export never leaves half a file.
-      const tmp = `${file}.${process.pid}.tmp`
-      writeFileSync(tmp, out.content)
-      renameSync(tmp, file)
-      return {
-        json: { path: file, format, images: written },
-        text: `Exported to ${file}${written.length ? ` (+${written.length} image${written.length > 1 ? 's' : ''})` : ''}`,
-      }
     },
   },
   {
@@ -142,7 +114,7 @@ const ARTICLE_COMMANDS: CliCommand[] = [
   },
 ]
 
-export const COMMANDS: CliCommand[] = [...ARTICLE_COMMANDS, ...MODEL_COMMANDS, ...SEARCH_COMMANDS, ...LIBRARY_COMMANDS, ...CAPTION_COMMANDS]
+export const COMMANDS: CliCommand[] = [...ARTICLE_COMMANDS, ...ARTICLE_IO_COMMANDS, ...MODEL_COMMANDS, ...SEARCH_COMMANDS, ...LIBRARY_COMMANDS, ...CAPTION_COMMANDS, ...COMPOSE_COMMANDS, ...CHAT_COMMANDS, ...DIAGNOSTICS_COMMANDS]
 
 export function findCommand(words: string[]): { cmd: CliCommand; rest: string[] } | null {
   for (const cmd of COMMANDS) {

@@ -33,12 +33,15 @@ export interface CliIO {
   err: { write(s: string): unknown }
 }
 
-const GLOBAL_FLAGS: Record<string, { type: 'string' | 'boolean' }> = { data: { type: 'string' }, json: { type: 'boolean' } }
+type FlagOption = { type: 'string' | 'boolean'; multiple?: boolean }
+const GLOBAL_FLAGS: Record<string, FlagOption> = { data: { type: 'string' }, json: { type: 'boolean' } }
+/** A command's flag kind as a parseArgs option ('strings' repeats: `--image A --image B`). */
+const flagOption = (t: 'string' | 'boolean' | 'strings'): FlagOption => (t === 'strings' ? { type: 'string', multiple: true } : { type: t })
 
 /** Every flag any command knows, so that a flag's value is not mistaken for a command word. */
-function allFlags(): Record<string, { type: 'string' | 'boolean' }> {
+function allFlags(): Record<string, FlagOption> {
   const options = { ...GLOBAL_FLAGS }
-  for (const c of COMMANDS) for (const [k, t] of Object.entries(c.flags ?? {})) options[k] = { type: t }
+  for (const c of COMMANDS) for (const [k, t] of Object.entries(c.flags ?? {})) options[k] = flagOption(t)
   return options
 }
 
@@ -65,8 +68,8 @@ export async function runCli(argv: string[], io: CliIO = { out: process.stdout, 
   const { cmd } = found
   let parsed: ParsedArgs
   try {
-    const options: Record<string, { type: 'string' | 'boolean' }> = { ...GLOBAL_FLAGS }
-    for (const [k, t] of Object.entries(cmd.flags ?? {})) options[k] = { type: t }
+    const options: Record<string, FlagOption> = { ...GLOBAL_FLAGS }
+    for (const [k, t] of Object.entries(cmd.flags ?? {})) options[k] = flagOption(t)
     const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
     parsed = { positionals: r.positionals.slice(cmd.path.length), flags: r.values as ParsedArgs['flags'], io }
   } catch (e) {

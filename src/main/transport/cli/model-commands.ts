@@ -1,5 +1,5 @@
 /** `folio models …` and `folio generate …` — the CLI face of the model manager and the writer engine. */
-import type { ModelInfo, ModelRole } from '../../../shared/api'
+import type { GenerationStats, ModelInfo, ModelRole } from '../../../shared/api'
 import { FolioError } from '../../../shared/errors'
 import type { CliCommand, ParsedArgs } from './commands'
 
@@ -196,18 +196,23 @@ export const MODEL_COMMANDS: CliCommand[] = [
       return {
         json: {
           text: out.text,
-          stats: {
-            ttftMs: st.ttftMs,
-            promptTokensPerSecond: st.promptTokensPerSecond,
-            tokensPerSecond: st.tokensPerSecond,
-            promptTokens: st.promptTokens,
-            completionTokens: st.completionTokens,
-            stopReason: st.stopReason,
-            backend: st.backend,
-          },
+          stats: cliStats(st),
         },
         text: null,
       }
     },
   },
 ]
+
+/** The generation stats `--json` prints (`generate`, `chat`): a stable public shape. */
+export function cliStats(st: Omit<GenerationStats, 'threads'>): Pick<GenerationStats, 'ttftMs' | 'promptTokensPerSecond' | 'tokensPerSecond' | 'promptTokens' | 'completionTokens' | 'stopReason' | 'backend'> {
+  return {
+    ttftMs: st.ttftMs,
+    promptTokensPerSecond: st.promptTokensPerSecond,
+    tokensPerSecond: st.tokensPerSecond,
+    promptTokens: st.promptTokens,
+    completionTokens: st.completionTokens,
+    stopReason: st.stopReason,
+    backend: st.backend,
+  }
+}

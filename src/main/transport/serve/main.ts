@@ -52,17 +52,21 @@ async function main(): Promise<void> {
       rendererDir: values.renderer ? resolve(values.renderer) : defaultRendererDir(APP_ROOT),
     })
   } catch (e) {
+    services.logger.error('serve could not start', { host, port, error: e })
     services.dispose()
     const code = (e as { code?: string }).code
     fail(1, code === 'EADDRINUSE' ? `Port ${port} is in use; pick another with --port (0 picks a free one).` : `Cannot start the server: ${(e as Error).message}`)
   }
   process.stdout.write(`Folio is running at ${server.loginUrl}\n`)
+  // The address without the token: the log must never let someone else log in.
+  services.logger.info('serve listening', { url: server.url, loopback: isLoopback(host) })
 
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     process.stderr.write(`Received ${signal}; shutting down.\n`)
+    services.logger.info('serve stopping', { signal })
     try {
       await server.close()
     } finally {

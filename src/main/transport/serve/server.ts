@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { WebSocketServer } from 'ws'
-import { FolioError, toWireError, type WireError } from '../../../shared/errors'
+import { FolioError, isFolioError, toWireError, type WireError } from '../../../shared/errors'
 import { ImageId } from '../../../shared/ids'
 import { decodeJson, encodeJson } from '../../../shared/wire'
 import type { FolioServices } from '../../app'
@@ -77,7 +77,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   }
 
   function serveImage(rawId: string, res: ServerResponse, size: string | null): void {
-    const id = ImageId.safeParse(decodeURIComponent(rawId))
+    const id = ImageId.safeParse(safeDecode(rawId))
     if (!id.success) return sendError(res, 400, new FolioError('INVALID_INPUT', 'Malformed image id.').toWire())
     let file: { path: string; mime: string; variant: string }
     try {
@@ -112,14 +112,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     let input: unknown
     try {
       input = body.length ? decodeJson(body) : {}
-    } catch {
-      return sendError(res, 400, new FolioError('INVALID_JSON', 'The request body is not valid JSON.').toWire())
+    } catch (e) {
+      return sendError(res, 400, isFolioError(e) ? e.toWire() : new FolioError('INVALID_JSON', 'The request body is not valid JSON.').toWire())
     }
+    const name = safeDecode(method)
+    if (name === null) return sendError(res, 400, new FolioError('INVALID_INPUT', 'Malformed method name in the URL.').toWire())
     const ac = new AbortController()
     req.on('close', () => {
       if (!res.writableFinished) ac.abort()
     })
-    const result = await opts.services.router.dispatch(decodeURIComponent(method), input, { signal: ac.signal, origin: 'http' })
+    const result = await opts.services.router.dispatch(name, input, { signal: ac.signal, origin: 'http' })
     const status = result.ok ? 200 : statusFor(result.error.code)
     const text = encodeJson(result)
     res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
@@ -178,6 +180,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         http.closeAllConnections()
       })
     },
+  }
+}
+
+/** decodeURIComponent that answers null for a malformed escape (`%E0%A4%A`) instead of throwing (a 500). */
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return null
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { WebSocket } from 'ws'
-import { FolioError } from '../../../shared/errors'
+import { FolioError, isFolioError } from '../../../shared/errors'
 import { ClientFrame, decodeJson, encodeJson, type ServerFrame } from '../../../shared/wire'
 import type { EventBus } from '../../common/event-bus'
 import type { Router } from '../router'
@@ -31,8 +31,8 @@ export function attachWsClient(ws: WebSocket, router: Router, events: EventBus):
         return
       }
       frame = parsed.data
-    } catch {
-      send({ t: 'error', error: new FolioError('INVALID_JSON', 'The message is not valid JSON.').toWire() })
+    } catch (e) {
+      send({ t: 'error', error: isFolioError(e) ? e.toWire() : new FolioError('INVALID_JSON', 'The message is not valid JSON.').toWire() })
       return
     }
     if (frame.t === 'cancel') {

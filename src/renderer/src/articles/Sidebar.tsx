@@ -1,11 +1,12 @@
 /** The left sidebar: brand, "New article", the Articles/Trash/Models switch, the list and the language switch. */
+import type { ReactNode } from 'react'
 import type { ArticleListState } from './hooks'
 import { IconPlus } from '../components/icons'
 import { LANG_NAMES, LANGS, isLang } from '../i18n'
 import { useI18n } from '../i18n/I18nProvider'
 import { ArticleList } from './ArticleList'
 
-export type View = 'articles' | 'trash' | 'models' | 'library'
+export type View = 'articles' | 'trash' | 'models' | 'library' | 'chat'
 
 interface Props {
   list: ArticleListState
@@ -16,9 +17,11 @@ interface Props {
   onCreate(): void
   onSelect(id: string): void
   onView(view: View): void
+  /** More actions beside "New article" (the Import button). */
+  headActions?: ReactNode
 }
 
-export function Sidebar({ list, view, selectedId, creating, onCreate, onSelect, onView }: Props) {
+export function Sidebar({ list, view, selectedId, creating, onCreate, onSelect, onView, headActions }: Props) {
   const { t, lang, setLang } = useI18n()
   return (
     <nav className="sidebar" aria-label={t('nav.label')}>
@@ -28,6 +31,7 @@ export function Sidebar({ list, view, selectedId, creating, onCreate, onSelect, 
           <IconPlus />
           <span>{t('nav.newArticle')}</span>
         </button>
+        {headActions}
       </div>
       <div className="view-switch" role="group" aria-label={t('nav.views')}>
         <button type="button" className="seg-btn" aria-pressed={view === 'articles'} onClick={() => onView('articles')}>
@@ -35,6 +39,9 @@ export function Sidebar({ list, view, selectedId, creating, onCreate, onSelect, 
         </button>
         <button type="button" className="seg-btn" aria-pressed={view === 'library'} onClick={() => onView('library')}>
           {t('nav.library')}
+        </button>
+        <button type="button" className="seg-btn" aria-pressed={view === 'chat'} onClick={() => onView('chat')}>
+          {t('nav.chat')}
         </button>
         <button type="button" className="seg-btn" aria-pressed={view === 'trash'} onClick={() => onView('trash')}>
           {t('nav.trash')}

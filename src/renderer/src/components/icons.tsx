@@ -104,6 +104,19 @@ export const IconDoc = () => (
   </Svg>
 )
 
+export const IconSparkle = () => (
+  <Svg>
+    <path d="M12 3l1.8 5.2L19 10l-5.2 1.8L12 17l-1.8-5.2L5 10l5.2-1.8z" />
+    <path d="M19 15l.8 2.2L22 18l-2.2.8L19 21l-.8-2.2L16 18l2.2-.8z" />
+  </Svg>
+)
+
+export const IconChat = () => (
+  <Svg>
+    <path d="M4 5h16v11H9l-5 4z" />
+  </Svg>
+)
+
 export const IconGrip = () => (
   <Svg size={16}>
     <circle cx="9" cy="6" r="1" fill="currentColor" />

@@ -10,7 +10,16 @@ import type { Doc } from '../../../shared/doc'
 import { useClient } from '../api'
 import { useArticleAutosave, useSaveShortcut, type ArticleSnapshot } from '../articles/useAutosave'
 import { useDialogs } from '../components/DialogProvider'
-import { IconHistory, IconImage, IconTrash } from '../components/icons'
+import { IconChat, IconHistory, IconImage, IconTrash } from '../components/icons'
+import { ChatPanel } from '../chat/ChatPanel'
+import { ComposeBar } from '../compose/ComposeBar'
+import { ComposeButton } from '../compose/ComposeButton'
+import { ComposeDialog, DEFAULT_COMPOSE } from '../compose/ComposeDialog'
+import { ComposeSpotView, SpotRunnerContext } from '../compose/ComposeSpotView'
+import type { ComposeOptions } from '../compose/composer'
+import { isBlank, paragraphAt } from '../compose/doc-context'
+import { ParagraphMenu } from '../compose/ParagraphMenu'
+import { useComposer } from '../compose/useComposer'
 import { useI18n } from '../i18n/I18nProvider'
 import { buildExtensions } from './extensions'
 import { FigureView } from './FigureView'
@@ -23,6 +32,7 @@ import { TitleField } from './TitleField'
 import { Toolbar } from './Toolbar'
 import { useImageImport } from './useImageImport'
 import { VersionsPanel } from './VersionsPanel'
+import { ExportButton } from '../articles/ExportDialog'
 
 interface Props {
   article: Article
@@ -36,13 +46,14 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
   const dialogs = useDialogs()
   const { t } = useI18n()
   const panelId = useId()
-  const [panel, setPanel] = useState<'versions' | 'images' | null>(null)
+  const [panel, setPanel] = useState<'versions' | 'images' | 'chat' | null>(null)
   const versionsOpen = panel === 'versions'
   const imagesOpen = panel === 'images'
   const [titleKey, setTitleKey] = useState(0)
   const [initialTitle, setInitialTitle] = useState(article.title)
   const versionsButton = useRef<HTMLButtonElement>(null)
   const imagesButton = useRef<HTMLButtonElement>(null)
+  const chatButton = useRef<HTMLButtonElement>(null)
   const fileInput = useRef<HTMLInputElement>(null)
 
   // Live values read by the autosave and by TipTap callbacks created once.
@@ -53,6 +64,7 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
   const tRef = useRef(t)
   const importRef = useRef<(files: readonly File[], at?: number) => Promise<void>>(async () => {})
   const linkRef = useRef<() => void>(() => {})
+  const paragraphMenuRef = useRef<() => void>(() => {})
   const snapshotRef = useRef<() => ArticleSnapshot>(() => {
     const ed = editorRef.current
     if (ed && !ed.isDestroyed) lastDocRef.current = ed.getJSON() as Doc
@@ -67,6 +79,7 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
       ...buildExtensions({
         resolveImageUrl: (id) => client.imageUrl(id),
         figureView: FigureView,
+        composeSpotView: ComposeSpotView,
         placeholder: () => tRef.current('editor.placeholder'),
       }),
       Extension.create({
@@ -74,6 +87,10 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
         addKeyboardShortcuts: () => ({
           'Mod-k': () => {
             linkRef.current()
+            return true
+          },
+          'Mod-j': () => {
+            paragraphMenuRef.current()
             return true
           },
         }),
@@ -164,6 +181,30 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
     linkRef.current = () => void editLink()
   }, [editLink])
 
+  // ---- composition: the Compose dialog, its progress bar and the paragraph actions ----
+  const [composeOpen, setComposeOpen] = useState(false)
+  const [paragraphMenu, setParagraphMenu] = useState<{ hasParagraph: boolean } | null>(null)
+  const composeOptions = useRef<ComposeOptions>(DEFAULT_COMPOSE)
+  const onComposedTitle = useCallback(
+    (title: string) => {
+      // A title the user typed wins over the model's.
+      if (titleRef.current.trim()) return
+      titleRef.current = title
+      setInitialTitle(title)
+      setTitleKey((k) => k + 1)
+      autosave.markDirty()
+    },
+    [autosave],
+  )
+  const compose = useComposer(editor, t, onComposedTitle)
+  useEffect(() => {
+    paragraphMenuRef.current = () => setParagraphMenu({ hasParagraph: paragraphAt(editor.state) !== null })
+  }, [editor])
+  const backToText = () =>
+    requestAnimationFrame(() => {
+      if (!editor.isDestroyed) editor.commands.focus()
+    })
+
   const onRestored = useCallback(
     (restored: Article) => {
       editor.commands.setContent(restored.doc, { emitUpdate: false })
@@ -181,7 +222,7 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
     // Return focus to the toggle only if it was in the panel (not if the user is typing).
     const panelEl = document.getElementById(panelId)
     const focusWasInPanel = !!panelEl && panelEl.contains(document.activeElement)
-    const toggle = panel === 'images' ? imagesButton : versionsButton
+    const toggle = panel === 'images' ? imagesButton : panel === 'chat' ? chatButton : versionsButton
     setPanel(null)
     if (focusWasInPanel) toggle.current?.focus()
   }, [panelId, panel])
@@ -212,6 +253,7 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
             onExit={() => editor.commands.focus('start')}
           />
           <div className="editor-actions">
+            <ComposeButton composer={compose?.composer ?? null} onClick={() => setComposeOpen(true)} />
             <button
               ref={imagesButton}
               type="button"
@@ -235,6 +277,18 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
               <span>{t('versions.toggle')}</span>
             </button>
             <button
+              ref={chatButton}
+              type="button"
+              className="btn btn-ghost"
+              aria-expanded={panel === 'chat'}
+              aria-controls={panel === 'chat' ? panelId : undefined}
+              onClick={() => setPanel((p) => (p === 'chat' ? null : 'chat'))}
+            >
+              <IconChat />
+              <span>{t('chat.toggle')}</span>
+            </button>
+            <ExportButton articleId={article.id} flush={() => autosave.flush()} />
+            <button
               type="button"
               className="icon-btn"
               aria-label={t('trash.moveToTrash')}
@@ -245,7 +299,13 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
             </button>
           </div>
         </div>
-        <Toolbar editor={editor} onLink={() => void editLink()} onInsertImage={() => fileInput.current?.click()} />
+        <Toolbar
+          editor={editor}
+          onLink={() => void editLink()}
+          onInsertImage={() => fileInput.current?.click()}
+          onParagraphActions={() => paragraphMenuRef.current()}
+        />
+        {compose && <ComposeBar composer={compose.composer} />}
         <input
           ref={fileInput}
           type="file"
@@ -261,7 +321,9 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
           }}
         />
         <div className="editor-scroll">
-          <EditorContent editor={editor} className="editor-content" />
+          <SpotRunnerContext.Provider value={compose?.spots ?? null}>
+            <EditorContent editor={editor} className="editor-content" />
+          </SpotRunnerContext.Provider>
         </div>
         <StatusBar editor={editor} autosave={autosave} />
       </div>
@@ -274,7 +336,44 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
           onRestored={onRestored}
         />
       )}
+      {composeOpen && compose && (
+        <ComposeDialog
+          initial={composeOptions.current}
+          hasText={!isBlank(editor.state.doc)}
+          onClose={() => setComposeOpen(false)}
+          onCompose={(opts) => {
+            composeOptions.current = opts
+            setComposeOpen(false)
+            compose.composer.compose(opts)
+            backToText()
+          }}
+          onRedoImages={(opts) => {
+            composeOptions.current = opts
+            setComposeOpen(false)
+            compose.composer.redoImages(opts)
+            backToText()
+          }}
+        />
+      )}
+      {paragraphMenu && compose && (
+        <ParagraphMenu
+          hasParagraph={paragraphMenu.hasParagraph}
+          busy={compose.composer.running}
+          onClose={() => setParagraphMenu(null)}
+          onAction={(action, instruction) => {
+            setParagraphMenu(null)
+            compose.composer.paragraph(action, instruction)
+            backToText()
+          }}
+          onAddImage={(caption) => {
+            setParagraphMenu(null)
+            compose.composer.addImageHere(caption)
+            backToText()
+          }}
+        />
+      )}
       {imagesOpen && <LibraryPanel id={panelId} onClose={closeVersions} onInsert={(img) => insertLibraryImages(editor, [img])} />}
+      {panel === 'chat' && <ChatPanel id={panelId} editor={editor} onClose={closeVersions} />}
     </div>
   )
 }

@@ -8,6 +8,7 @@ import {
   IconOrderedList,
   IconQuote,
   IconRedo,
+  IconSparkle,
   IconUndo,
 } from '../components/icons'
 import { useI18n } from '../i18n/I18nProvider'
@@ -18,9 +19,11 @@ interface Props {
   editor: Editor
   onLink(): void
   onInsertImage(): void
+  /** Opens the paragraph actions (rewrite, expand, … add an image here) for the paragraph at the cursor. */
+  onParagraphActions(): void
 }
 
-export function Toolbar({ editor, onLink, onInsertImage }: Props) {
+export function Toolbar({ editor, onLink, onInsertImage, onParagraphActions }: Props) {
   const { t } = useI18n()
   const s = useEditorState({ editor, selector: ({ editor: e }) => selectToolbarState(e) })
   const run = (fn: (c: ReturnType<Editor['chain']>) => ReturnType<Editor['chain']>) => fn(editor.chain().focus()).run()
@@ -68,6 +71,9 @@ export function Toolbar({ editor, onLink, onInsertImage }: Props) {
         </ToolButton>
         <ToolButton label={t('toolbar.image')} onClick={onInsertImage}>
           <IconImage />
+        </ToolButton>
+        <ToolButton label={t('paragraph.menu')} shortcut="Mod-j" onClick={onParagraphActions}>
+          <IconSparkle />
         </ToolButton>
       </div>
       <div className="toolbar-group">

@@ -1,53 +1,82 @@
+/**
+ * The UI language in React: one i18next instance per app (react-i18next re-renders the components
+ * that call useI18n() when it changes, without a reload). The choice is kept in localStorage;
+ * until the person picks one, the OS/browser language decides.
+ */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import { detectLang, isLang, LANG_TAGS, translate, type Lang, type Translate } from './index'
+import { I18nextProvider, useTranslation } from 'react-i18next'
+import { createI18n, detectLang, isLang, LANG_TAGS, makeTranslate, type Lang, type Translate } from './index'
 
-const STORAGE_KEY = 'folio.lang'
+export const LANG_STORAGE_KEY = 'folio.lang'
 
 interface I18n {
   lang: Lang
-  /** BCP 47 tag for Intl formatters. */
+  /** BCP 47 tag for Intl formatters (i18n/format). */
   locale: string
   setLang(lang: Lang): void
   t: Translate
 }
 
-const I18nContext = createContext<I18n | null>(null)
+const SetLangContext = createContext<((lang: Lang) => void) | null>(null)
+
+function savedLang(): Lang | null {
+  try {
+    const saved = localStorage.getItem(LANG_STORAGE_KEY)
+    return isLang(saved) ? saved : null
+  } catch {
+    return null // storage unavailable (or no DOM): fall back to the browser language
+  }
+}
 
 function initialLang(): Lang {
-  try {
-    const saved = localStorage.getItem(STORAGE_KEY)
-    if (isLang(saved)) return saved
-  } catch {
-    // storage unavailable: fall back to the browser language
-  }
-  return detectLang(typeof navigator === 'undefined' ? undefined : navigator.language)
+  const nav = typeof navigator === 'undefined' ? undefined : navigator
+  return savedLang() ?? detectLang(nav?.languages?.length ? nav.languages : nav?.language)
 }
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(initialLang)
+  const [inst] = useState(() => createI18n(initialLang()))
 
-  const setLang = useCallback((next: Lang) => {
-    setLangState(next)
-    try {
-      localStorage.setItem(STORAGE_KEY, next)
-    } catch {
-      // not persisted; fine
-    }
-  }, [])
+  const setLang = useCallback(
+    (next: Lang) => {
+      try {
+        localStorage.setItem(LANG_STORAGE_KEY, next)
+      } catch {
+        // not persisted; the switch still applies to this session
+      }
+      void inst.changeLanguage(next)
+    },
+    [inst],
+  )
 
   useEffect(() => {
-    document.documentElement.lang = LANG_TAGS[lang]
-  }, [lang])
+    const apply = (lng: string) => {
+      document.documentElement.lang = LANG_TAGS[isLang(lng) ? lng : 'en']
+    }
+    apply(inst.language)
+    inst.on('languageChanged', apply)
+    // Another window of the app switched language: follow it.
+    const onStorage = (e: StorageEvent) => {
+      if (e.key === LANG_STORAGE_KEY && isLang(e.newValue) && e.newValue !== inst.language) void inst.changeLanguage(e.newValue)
+    }
+    window.addEventListener('storage', onStorage)
+    return () => {
+      inst.off('languageChanged', apply)
+      window.removeEventListener('storage', onStorage)
+    }
+  }, [inst])
 
-  const value = useMemo<I18n>(
-    () => ({ lang, locale: LANG_TAGS[lang], setLang, t: (key, vars) => translate(lang, key, vars) }),
-    [lang, setLang],
+  return (
+    <I18nextProvider i18n={inst}>
+      <SetLangContext.Provider value={setLang}>{children}</SetLangContext.Provider>
+    </I18nextProvider>
   )
-  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>
 }
 
 export function useI18n(): I18n {
-  const v = useContext(I18nContext)
-  if (!v) throw new Error('useI18n outside <I18nProvider>')
-  return v
+  const setLang = useContext(SetLangContext)
+  if (!setLang) throw new Error('useI18n outside <I18nProvider>')
+  const { i18n } = useTranslation()
+  const lang: Lang = isLang(i18n.language) ? i18n.language : 'en'
+  const t = useMemo(() => makeTranslate(i18n, lang), [i18n, lang])
+  return useMemo(() => ({ lang, locale: LANG_TAGS[lang], setLang, t }), [lang, setLang, t])
 }

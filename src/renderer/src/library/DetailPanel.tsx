@@ -7,6 +7,7 @@ import { displayTitle } from '../articles/format'
 import { errorMessage } from '../articles/hooks'
 import { useI18n } from '../i18n/I18nProvider'
 import type { MessageKey } from '../i18n'
+import { formatBytes, formatDateTime } from '../i18n/format'
 import { parseTags } from './library-logic'
 
 interface Props {
@@ -15,12 +16,6 @@ interface Props {
   onOpenArticle(id: string): void
   onUpdated(item: LibraryItem): void
   onClose(): void
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
-  return `${(n / 1024 / 1024).toFixed(1)} MB`
 }
 
 const STATES: Record<string, MessageKey> = {
@@ -33,7 +28,7 @@ const STATES: Record<string, MessageKey> = {
 
 export function DetailPanel({ id, articles, onOpenArticle, onUpdated, onClose }: Props) {
   const client = useClient()
-  const { t, lang } = useI18n()
+  const { t, locale } = useI18n()
   const uid = useId()
   const [detail, setDetail] = useState<LibraryDetail | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -84,7 +79,7 @@ export function DetailPanel({ id, articles, onOpenArticle, onUpdated, onClose }:
     }
   }
 
-  const fmtDate = (ms: number | null) => (ms === null ? t('library.unknown') : new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en'))
+  const fmtDate = (ms: number | null) => (ms === null ? t('library.unknown') : formatDateTime(ms, locale))
   const titleOf = (aid: string) => displayTitle(articles?.find((a) => a.id === aid)?.title ?? '', t('common.untitled'))
 
   return (
@@ -109,7 +104,7 @@ export function DetailPanel({ id, articles, onOpenArticle, onUpdated, onClose }:
             <dt>{t('library.fileName')}</dt>
             <dd data-testid="detail-file-name">{detail.fileName}</dd>
             <dt>{t('library.size')}</dt>
-            <dd>{formatBytes(detail.bytes)}</dd>
+            <dd>{formatBytes(detail.bytes, locale)}</dd>
             <dt>{t('library.dimensions')}</dt>
             <dd>
               {detail.width} × {detail.height}

@@ -72,8 +72,8 @@ export function LibrarySettings() {
               aria-describedby={`${id}-lang`}
               onChange={(e) => save({ captionLanguage: e.target.value as Settings['captionLanguage'] })}
             >
-              <option value="en">English</option>
-              <option value="zh">中文</option>
+              <option value="en">{t('library.settings.lang.en')}</option>
+              <option value="zh">{t('library.settings.lang.zh')}</option>
               <option value="both">{t('library.settings.both')}</option>
             </select>
           </label>

@@ -7,6 +7,7 @@ import { useToast } from '../components/Toast'
 import type { MessageKey, Translate } from '../i18n'
 import { useI18n } from '../i18n/I18nProvider'
 import { formatBytes, formatSpeed, percent, remoteInput, validateRemoteForm, type RemoteForm, type RemoteFormErrors } from './format'
+import { formatPercent } from '../i18n/format'
 import { UploadError, uploadModelFiles, type UploadProgress, type UploadSlot } from './upload'
 
 const EMPTY: RemoteForm = { url: '', model: '', apiKey: '', vision: false, role: '' }
@@ -559,7 +560,7 @@ function UploadBar({ file, progress }: { file: File; progress: UploadProgress | 
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={pct}
-        aria-valuetext={`${pct}% (${amounts})`}
+        aria-valuetext={`${formatPercent(pct / 100, locale)} (${amounts})`}
       >
         <div className="progress-fill" style={{ width: `${pct}%` }} />
       </div>

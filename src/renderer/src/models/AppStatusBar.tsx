@@ -7,6 +7,7 @@
 import type { Ref } from 'react'
 import { useI18n } from '../i18n/I18nProvider'
 import { backendLabel, formatStats } from './format'
+import { formatPercent } from '../i18n/format'
 import { useModelsSelector } from './ModelsProvider'
 
 interface Props {
@@ -46,7 +47,7 @@ export function AppStatusBar({ slotRef, onOpenModels }: Props) {
         {status && (
           <span className="status-backend" data-testid="status-backend" title={status.backendMessage}>
             <span className="sr-only">{t('appStatus.backend')} </span>
-            {backendLabel(status.backend)}
+            {backendLabel(status.backend, t)}
           </span>
         )}
         {loading && (
@@ -56,7 +57,7 @@ export function AppStatusBar({ slotRef, onOpenModels }: Props) {
               max={1}
               value={loading.progress}
               aria-label={`${t('appStatus.loading')} ${loading.model}`}
-              aria-valuetext={`${Math.round(loading.progress * 100)}%`}
+              aria-valuetext={formatPercent(loading.progress, locale)}
             />
           </span>
         )}

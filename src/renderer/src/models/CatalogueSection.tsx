@@ -7,6 +7,7 @@ import { useToast } from '../components/Toast'
 import { useI18n } from '../i18n/I18nProvider'
 import { cardState } from './download-store'
 import { backendLabel, formatEta, formatGb, formatSpeed, languageName, percent, ROLE_KEYS } from './format'
+import { formatPercent } from '../i18n/format'
 import type { Catalogue, Loadable } from './models-store'
 import { useDownload, useDownloadStore } from './ModelsProvider'
 
@@ -23,7 +24,7 @@ export function CatalogueSection({ catalogue, onRetry }: { catalogue: Loadable<C
           {t('models.catalogue.system', {
             ram: formatGb(sys.ramBytes, locale),
             free: formatGb(sys.freeRamBytes, locale),
-            backend: backendLabel(sys.backend),
+            backend: backendLabel(sys.backend, t),
             cores: sys.cores,
           })}
           {sys.vramBytes > 0 && ` ${t('models.catalogue.vram', { vram: formatGb(sys.vramBytes, locale) })}`}
@@ -166,7 +167,7 @@ function DownloadControls({ entry, nameId }: { entry: CatalogueEntry; nameId: st
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={pct}
-      aria-valuetext={`${pct}% (${amounts})`}
+      aria-valuetext={`${formatPercent(pct / 100, locale)} (${amounts})`}
     >
       <div className="progress-fill" style={{ width: `${pct}%` }} />
     </div>

@@ -3,6 +3,7 @@ import { useEffect } from 'react'
 import { useI18n } from '../i18n/I18nProvider'
 import { AddFileSection, AddRemoteForm } from './AddModel'
 import { CatalogueSection } from './CatalogueSection'
+import { DiagnosticsSection } from './DiagnosticsSection'
 import { InstalledModels } from './InstalledModels'
 import { useLlamaServerStore, useModelsSelector, useModelsStore } from './ModelsProvider'
 import { TryIt } from './TryIt'
@@ -47,6 +48,7 @@ export function ModelsView() {
         <AddRemoteForm />
         <AddFileSection />
         <VisionEngineSection />
+        <DiagnosticsSection />
       </div>
     </section>
   )

@@ -4,6 +4,7 @@ import { errorMessage } from '../articles/hooks'
 import type { MessageKey } from '../i18n'
 import { useI18n } from '../i18n/I18nProvider'
 import { formatBytes, formatEta, formatSpeed, percent } from './format'
+import { formatPercent } from '../i18n/format'
 import { GPU_FLAVOURS, type GpuFlavour, type InstallUi } from './llama-server-store'
 import { useLlamaServerSelector, useLlamaServerStore, useModelsSelector } from './ModelsProvider'
 
@@ -102,7 +103,7 @@ function EngineDownload({ install }: { install: InstallUi | null }) {
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={pct}
-          aria-valuetext={`${pct}% (${amounts})`}
+          aria-valuetext={`${formatPercent(pct / 100, locale)} (${amounts})`}
         >
           <div className="progress-fill" style={{ width: `${pct}%` }} />
         </div>

@@ -1,31 +1,12 @@
 /** Pure formatting and validation for the Models screen and the status bar (no React, no DOM). */
 import type { GenerationStats, ModelRole } from '../../../shared/api'
 import type { MessageKey, Translate } from '../i18n'
+import { formatBytes as bytesIn, formatDecimal, formatGb as gbIn, formatSpeed as speedIn } from '../i18n/format'
 
-function num(n: number, locale: string, digits: number): string {
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n)
-}
-
-/** File sizes in decimal units, like the server's messages: "3.3 GB", "640 MB", "446 KB", "12 B". */
-export function formatBytes(n: number, locale = 'en'): string {
-  if (!Number.isFinite(n) || n < 0) return '—'
-  if (n >= 1e9) return `${num(n / 1e9, locale, 1)} GB`
-  if (n >= 1e6) return `${num(n / 1e6, locale, n >= 1e8 ? 0 : 1)} MB`
-  if (n >= 1e3) return `${num(n / 1e3, locale, 0)} KB`
-  return `${num(n, locale, 0)} B`
-}
-
-/** Download sizes always in GB (the catalogue speaks GB): "3.3 GB", "0.64 GB". */
-export function formatGb(n: number, locale = 'en'): string {
-  if (!Number.isFinite(n) || n < 0) return '—'
-  return `${num(n / 1e9, locale, n < 1e9 ? 2 : 1)} GB`
-}
-
-/** "12.5 MB/s"; "—" before the speed is known. */
-export function formatSpeed(bytesPerSecond: number, locale = 'en'): string {
-  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '—'
-  return `${num(bytesPerSecond / 1e6, locale, 1)} MB/s`
-}
+// Sizes and speeds live in i18n/format; these keep the Models screen's English default.
+export const formatBytes = (n: number, locale = 'en'): string => bytesIn(n, locale)
+export const formatGb = (n: number, locale = 'en'): string => gbIn(n, locale)
+export const formatSpeed = (bytesPerSecond: number, locale = 'en'): string => speedIn(bytesPerSecond, locale)
 
 /** "45 s", "3 min 20 s", "12 min", "1 h 5 min". */
 export function formatDuration(seconds: number, t: Translate): string {
@@ -57,16 +38,17 @@ export function percent(done: number, total: number): number {
 /** "first token 412 ms · 18.3 tok/s" — the line shown after every generation. */
 export function formatStats(stats: Pick<GenerationStats, 'ttftMs' | 'tokensPerSecond'>, t: Translate, locale = 'en'): string {
   return t('models.statsLine', {
-    ttft: num(Math.round(stats.ttftMs), locale, 0),
-    tps: num(stats.tokensPerSecond, locale, 1),
+    ttft: formatDecimal(Math.round(stats.ttftMs), locale, 0),
+    tps: formatDecimal(stats.tokensPerSecond, locale, 1),
   })
 }
 
-const BACKENDS: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal', remote: 'Remote' }
+const BACKENDS: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal' }
 
-/** The inference backend as people write it: cpu → CPU, cuda → CUDA; unknown names pass through. */
-export function backendLabel(backend: string): string {
-  return BACKENDS[backend.toLowerCase()] ?? backend
+/** The inference backend as people write it: cpu → CPU, cuda → CUDA, remote in the UI language; unknown names pass through. */
+export function backendLabel(backend: string, t: Translate): string {
+  const name = backend.toLowerCase()
+  return name === 'remote' ? t('appStatus.backend.remote') : (BACKENDS[name] ?? backend)
 }
 
 export const ROLE_KEYS: Record<ModelRole, MessageKey> = {

@@ -4,11 +4,14 @@ import { CharacterCount, Placeholder } from '@tiptap/extensions'
 import { StarterKit } from '@tiptap/starter-kit'
 import { countWords } from '../../../../shared/doc'
 import { isAllowedLinkUrl } from '../link'
+import { ComposeSpot, type ComposeSpotOptions } from './compose-spot'
 import { Figure, type FigureOptions } from './figure'
+import { ListTightness } from './list-tightness'
 
 export interface ExtensionConfig {
   resolveImageUrl: FigureOptions['resolveImageUrl']
   figureView?: FigureOptions['view']
+  composeSpotView?: ComposeSpotOptions['view']
   /** Read when the placeholder is drawn, so a language switch applies without a rebuild. */
   placeholder?: () => string
 }
@@ -31,5 +34,7 @@ export function buildExtensions(config: ExtensionConfig): Extensions {
     }),
     CharacterCount.configure({ wordCounter: countWords }),
     Figure.configure({ resolveImageUrl: config.resolveImageUrl, view: config.figureView ?? null }),
+    ListTightness,
+    ComposeSpot.configure({ view: config.composeSpotView ?? null }),
   ]
 }
