@@ -1,11 +1,13 @@
-// npm run serve: builds the renderer when its sources are newer than the build, then starts serve mode.
-import { spawnSync, spawn } from 'node:child_process'
+// npm run serve: builds (electron-vite) when the sources are newer than the build, then starts serve mode
+// from the bundled entry out/main/serve.js (no TypeScript transpiling at start: ~1 s faster).
+import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const built = join(root, 'out', 'renderer', 'index.html')
+const builtRenderer = join(root, 'out', 'renderer', 'index.html')
+const builtServer = join(root, 'out', 'main', 'serve.js')
 
 function newestMtime(dir) {
   let newest = 0
@@ -16,25 +18,20 @@ function newestMtime(dir) {
   return newest
 }
 
-const stale =
-  !existsSync(built) ||
-  Math.max(newestMtime(join(root, 'src', 'renderer')), newestMtime(join(root, 'src', 'shared'))) > statSync(built).mtimeMs
+const sources = Math.max(...['renderer', 'shared', 'main', 'preload'].map((d) => newestMtime(join(root, 'src', d))), statSync(join(root, 'package.json')).mtimeMs)
+const stale = [builtRenderer, builtServer].some((f) => !existsSync(f) || sources > statSync(f).mtimeMs)
 if (stale) {
-  process.stderr.write('Building the renderer…\n')
+  process.stderr.write('Building Folio…\n')
   const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   if (r.status !== 0) {
-    process.stderr.write('folio serve: building the renderer failed (see above).\n')
+    process.stderr.write('folio serve: the build failed (see above).\n')
     process.exit(2)
   }
 }
 
-// --import tsx (not the tsx CLI) keeps one process, so SIGINT/SIGTERM reach the server's own handlers.
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main', 'transport', 'serve', 'main.ts'), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-})
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)))
+// In this process (no second Node start-up): the server installs its own SIGINT/SIGTERM handlers and
+// reads its flags from process.argv, which are this script's.
+await import(pathToFileURL(builtServer).href)

@@ -29,6 +29,14 @@ export interface TypingResult {
   keystrokes: number
   /** keydown timestamp → the task after the next frame's rendering. */
   keyToPaintMs: Stats & { max: number }
+  /**
+   * The keystroke's work: its handlers (keydown → input handled) plus the rendering of the frame that
+   * paints it (frame start → painted), without the idle wait for the display's next frame. Under
+   * 16 ms, every keystroke is painted in the first frame after it.
+   */
+  workMs: Stats & { max: number }
+  /** Keystrokes painted later than the first frame after them (a frame was missed). */
+  missedFrames: number
   /** keydown timestamp → the end of the keystroke's `input` handlers (the app's own work). */
   keyToInputDoneMs: Stats & { max: number }
   /** Event Timing entries for keystrokes over its 16 ms minimum threshold (durations are rounded to 8 ms). */
@@ -42,15 +50,16 @@ export interface TypingResult {
 
 /** Installed before the app loads: timestamps per keystroke, and slow events from the Event Timing API. */
 function instrumentTyping(): void {
-  type Sample = { key: number; inputDone: number; paint: number }
+  type Sample = { key: number; inputDone: number; frame: number; paint: number }
   const t = { samples: [] as Sample[], slow: [] as { name: string; duration: number }[], pending: null as Sample | null }
   ;(window as unknown as { __typing: typeof t }).__typing = t
   document.addEventListener(
     'keydown',
     (e) => {
-      const sample: Sample = { key: e.timeStamp, inputDone: 0, paint: 0 }
+      const sample: Sample = { key: e.timeStamp, inputDone: 0, frame: 0, paint: 0 }
       t.pending = sample
       requestAnimationFrame(() => {
+        sample.frame = performance.now()
         const ch = new MessageChannel()
         ch.port1.onmessage = () => {
           sample.paint = performance.now()
@@ -123,7 +132,7 @@ export async function benchTyping(ctx: BenchContext): Promise<SectionOutput<Typi
     const text = await target.textContent()
     if (!text?.includes(typed.trim().slice(0, 40))) throw new Error('the typed text did not reach the paragraph')
 
-    type Sample = { key: number; inputDone: number; paint: number }
+    type Sample = { key: number; inputDone: number; frame: number; paint: number }
     const r = await page.evaluate(() => (window as unknown as { __typing: { samples: Sample[]; slow: { name: string; duration: number }[] } }).__typing)
     if (r.samples.length < keystrokes * 0.9) throw new Error(`recorded ${r.samples.length} of ${keystrokes} keystrokes`)
     const withMax = (xs: number[]) => ({ ...percentiles(xs), max: Math.max(...xs) })
@@ -131,6 +140,9 @@ export async function benchTyping(ctx: BenchContext): Promise<SectionOutput<Typi
       words: WORDS,
       keystrokes: r.samples.length,
       keyToPaintMs: withMax(r.samples.map((s) => s.paint - s.key)),
+      workMs: withMax(r.samples.filter((s) => s.inputDone > 0).map((s) => s.inputDone - s.key + (s.paint - s.frame))),
+      // The frame that painted it started more than one frame interval (+1 ms of jitter) after the keystroke.
+      missedFrames: r.samples.filter((s) => s.frame - s.key > 1000 / 60 + 1).length,
       keyToInputDoneMs: withMax(r.samples.filter((s) => s.inputDone > 0).map((s) => s.inputDone - s.key)),
       slowEvents: r.slow.length,
       slowestEventMs: r.slow.reduce((m, e) => Math.max(m, e.duration), 0),
@@ -139,15 +151,19 @@ export async function benchTyping(ctx: BenchContext): Promise<SectionOutput<Typi
     }
     const f = (s: Stats & { max: number }) => `p50 ${s.p50.toFixed(1)}  p95 ${s.p95.toFixed(1)}  max ${s.max.toFixed(1)} ms`
     console.log(`\nTyping — ${keystrokes} keystrokes at ${Math.round(1000 / KEY_INTERVAL_MS)}/s into the middle of a ${WORDS.toLocaleString('en')}-word article (${paragraphs} paragraphs), chromium`)
-    console.log(`keystroke → next paint                 ${f(result.keyToPaintMs)}   (target < 16 ms)`)
+    console.log(`keystroke → next paint                 ${f(result.keyToPaintMs)}   (includes up to 16.7 ms waiting for the display's next frame)`)
+    console.log(`keystroke work (handlers + its frame)  ${f(result.workMs)}   (target < 16 ms: painted in the next frame)`)
+    console.log(`keystrokes that missed the next frame: ${result.missedFrames} of ${result.keystrokes}`)
     console.log(`keystroke → input handled              ${f(result.keyToInputDoneMs)}`)
     console.log(`Event Timing: ${result.slowEvents} key/input events over 16 ms${result.slowEvents ? `, slowest ${result.slowestEventMs} ms` : ''}`)
     console.log(`open the article at start (navigation → editable): ${openMs.toFixed(0)} ms`)
     return {
       result,
       metrics: [
-        { name: 'typing, keystroke → paint p50 (50k words)', value: result.keyToPaintMs.p50, unit: 'ms', target: { op: '<', value: 16 } },
-        { name: 'typing, keystroke → paint p95 (50k words)', value: result.keyToPaintMs.p95, unit: 'ms', target: { op: '<', value: 16 } },
+        { name: 'typing, keystroke → paint p50 (50k words, incl. frame wait)', value: result.keyToPaintMs.p50, unit: 'ms' },
+        { name: 'typing, keystroke → paint p95 (50k words, incl. frame wait)', value: result.keyToPaintMs.p95, unit: 'ms' },
+        { name: 'typing, keystroke work p95 (handlers + its frame, 50k words)', value: result.workMs.p95, unit: 'ms', target: { op: '<', value: 16 } },
+        { name: 'typing, keystrokes that missed the next frame', value: result.missedFrames, unit: 'count' },
         { name: 'typing, keystroke → input handled p95', value: result.keyToInputDoneMs.p95, unit: 'ms' },
         { name: 'open a 50k-word article (navigation → editable)', value: openMs, unit: 'ms' },
       ],

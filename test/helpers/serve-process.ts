@@ -18,13 +18,13 @@ export function startServe(
   opts: {
     viaNpm?: boolean
     env?: NodeJS.ProcessEnv
-    /** Another entry script that ends by running the serve main (e.g. with a test model catalogue). */
+    /** Another entry script that ends by running the serve main (e.g. with a test model catalogue); a .js entry (the bundled out/main/serve.js) runs without tsx. */
     entry?: string
   } = {},
 ): Promise<ServeProcess> {
   const child = opts.viaNpm
     ? spawn('npm', ['run', '-s', 'serve', '--', ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, detached: true })
-    : spawn(process.execPath, ['--import', 'tsx', opts.entry ?? join(ROOT, 'src/main/transport/serve/main.ts'), ...args], {
+    : spawn(process.execPath, [...(opts.entry?.endsWith('.js') ? [] : ['--import', 'tsx']), opts.entry ?? join(ROOT, 'src/main/transport/serve/main.ts'), ...args], {
         cwd: ROOT,
         env: { ...process.env, ...opts.env },
       })

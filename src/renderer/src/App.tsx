@@ -2,16 +2,13 @@
  * The app shell: sidebar (articles, the Articles/Trash/Models switch, language), the main pane and
  * the status bar. On first start (no writing model yet) it opens on the Models screen.
  */
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from './api'
 import { displayTitle } from './articles/format'
 import { errorMessage, useArticleList } from './articles/hooks'
 import { Sidebar, type View } from './articles/Sidebar'
 import { ImportButton } from './articles/ImportButton'
-import { TrashView } from './articles/TrashView'
 import { Banner } from './components/Banner'
-import { LibraryView } from './library/LibraryView'
-import { ChatView } from './chat/ChatView'
 import { OpenModelsContext } from './chat/navigation'
 import { useToast } from './components/Toast'
 import { EditorPane } from './editor/EditorPane'
@@ -19,8 +16,13 @@ import { StatusSlotContext } from './components/StatusSlot'
 import { useI18n } from './i18n/I18nProvider'
 import { AppStatusBar } from './models/AppStatusBar'
 import { writerState } from './models/models-store'
-import { ModelsView } from './models/ModelsView'
 import { useModelsSelector } from './models/ModelsProvider'
+
+// Views other than the editor load when first opened: the start-up script stays small.
+const TrashView = lazy(() => import('./articles/TrashView').then((m) => ({ default: m.TrashView })))
+const LibraryView = lazy(() => import('./library/LibraryView').then((m) => ({ default: m.LibraryView })))
+const ChatView = lazy(() => import('./chat/ChatView').then((m) => ({ default: m.ChatView })))
+const ModelsView = lazy(() => import('./models/ModelsView').then((m) => ({ default: m.ModelsView })))
 
 export function App() {
   const client = useClient()
@@ -140,6 +142,7 @@ export function App() {
         <Banner />
         <OpenModelsContext.Provider value={openModels}>
         <StatusSlotContext.Provider value={statusSlot}>
+        <Suspense fallback={<div className="pane-message" aria-busy="true"><p>{t('app.loading')}</p></div>}>
         {view === 'trash' ? (
           <TrashView onRestored={() => list.refresh()} />
         ) : view === 'library' ? (
@@ -165,6 +168,7 @@ export function App() {
             <p>{t(list.articles?.length === 0 ? 'nav.empty' : 'main.empty')}</p>
           </div>
         )}
+        </Suspense>
         </StatusSlotContext.Provider>
         </OpenModelsContext.Provider>
       </main>

@@ -196,7 +196,8 @@ describe('electron-builder.yml', () => {
       main: { build: { outDir?: string; rollupOptions: { input: Record<string, string> } } }
     }
     expect(vite.main.build.outDir).toBeUndefined() // electron-vite's default: out/main
-    expect(Object.keys(vite.main.build.rollupOptions.input).map((name) => `out/main/${name}.js`)).toEqual([pkg.main])
+    // index: the desktop app (package.json's main); serve: serve mode's bundled entry.
+    expect(Object.keys(vite.main.build.rollupOptions.input).map((name) => `out/main/${name}.js`)).toEqual([pkg.main, 'out/main/serve.js'])
     expect(pkg.scripts.dist).toMatch(/^electron-vite build && electron-builder\b/)
     for (const [script, flag] of [
       ['dist:linux', '--linux'],

@@ -10,13 +10,12 @@ import type { DocNode } from '../../../shared/doc'
 import { FolioError } from '../../../shared/errors'
 import type { ImageService } from '../../images/image-service'
 import type { ArticleService } from '../article-service'
+// The converters (docx, mdast, hast) load on first use: serve mode and the CLI start without them.
 import { blockChildren } from './doc-model'
 import { documentCss } from './document-css'
 import { BundleNames, fileStem } from './file-names'
 import { ChromiumPdfPrinter, type PageSize, type PdfPrinter } from './pdf-printer'
-import { toDocx, type DocxImage } from './to-docx'
-import { toHtml } from './to-html'
-import { toMarkdown } from './to-markdown'
+import type { DocxImage } from './to-docx'
 import { zipFiles } from './zip'
 
 
@@ -71,10 +70,12 @@ export class ExportService {
 
     switch (format) {
       case 'md': {
+        const { toMarkdown } = await import('./to-markdown')
         const content = toMarkdown(doc, linked((i) => assets.path(i)), title)
         return { ...base, content, images: assets.listed(), warnings: assets.warnings }
       }
       case 'md-zip': {
+        const { toMarkdown } = await import('./to-markdown')
         const md = toMarkdown(doc, linked((i) => assets.path(i, true)), title)
         const data = zipFiles([{ path: 'article.md', data: md }, ...assets.files()])
         return { ...base, data, warnings: assets.warnings }
@@ -82,17 +83,20 @@ export class ExportService {
       case 'html':
       case 'html-zip': {
         const embed = format === 'html' && opts.images !== 'folder'
+        const { toHtml } = await import('./to-html')
         const html = toHtml(doc, linked((i) => (embed ? assets.dataUri(i) : assets.path(i, format === 'html-zip'))), { title, css: documentCss() })
         if (format === 'html') return { ...base, content: html, images: embed ? [] : assets.listed(), warnings: assets.warnings }
         return { ...base, data: zipFiles([{ path: 'article.html', data: html }, ...assets.files()]), warnings: assets.warnings }
       }
       case 'docx': {
         const ready = await assets.forWord(figureIds(doc))
+        const { toDocx } = await import('./to-docx')
         const data = await toDocx(doc, { title, image: (i) => ready.get(i) ?? null })
         return { ...base, data, warnings: assets.warnings }
       }
       case 'pdf': {
         const pageSize = opts.pageSize ?? 'a4'
+        const { toHtml } = await import('./to-html')
         const html = toHtml(doc, linked((i) => assets.dataUri(i)), { title, css: documentCss(), pageSize })
         const data = await this.printer.print(html, { pageSize, signal: opts.signal })
         return { ...base, data, warnings: assets.warnings }

@@ -13,9 +13,6 @@ import type { LibraryImporter } from '../../library/import/library-importer'
 import type { ArticleService } from '../article-service'
 import { EXT_BY_MIME } from '../export/file-names'
 import { isPendingFigure, paragraph, Warnings, type Converted } from './doc-builder'
-import { docxToHtml } from './from-docx'
-import { htmlToDoc } from './from-html'
-import { markdownToDoc } from './from-markdown'
 import { decodeText, sourceFromFiles, sourceFromPath, type ImportSource } from './import-source'
 
 export interface ImportRunOptions {
@@ -99,12 +96,15 @@ export class ImportService {
 async function convert(source: ImportSource, warn: Warnings): Promise<Converted> {
   try {
     switch (source.kind) {
+      // Parsers load on first use: serve mode and the CLI start without them.
       case 'markdown':
-        return markdownToDoc(decodeText(source.name, source.data, warn), warn)
+        return (await import('./from-markdown')).markdownToDoc(decodeText(source.name, source.data, warn), warn)
       case 'html':
-        return htmlToDoc(decodeText(source.name, source.data, warn), warn)
-      case 'docx':
-        return htmlToDoc(await docxToHtml(source.name, source.data, warn), warn)
+        return (await import('./from-html')).htmlToDoc(decodeText(source.name, source.data, warn), warn)
+      case 'docx': {
+        const html = await (await import('./from-docx')).docxToHtml(source.name, source.data, warn)
+        return (await import('./from-html')).htmlToDoc(html, warn)
+      }
     }
   } catch (e) {
     if (e instanceof FolioError) throw e

@@ -6,7 +6,6 @@ import type { Article, ArticleSummary } from '../../../shared/api'
 import type { DocNode } from '../../../shared/doc'
 import { FolioError } from '../../../shared/errors'
 import type { FolioServices } from '../../app'
-import { toMarkdown } from '../../articles/export/to-markdown'
 import { ARTICLE_IO_COMMANDS } from './article-io-commands'
 import { CAPTION_COMMANDS } from './captions-commands'
 import { COMPOSE_COMMANDS } from './compose-commands'
@@ -68,6 +67,7 @@ const ARTICLE_COMMANDS: CliCommand[] = [
     summary: 'Print an article (Markdown) or, with --json, its stored document',
     async run(s, a) {
       const art: Article = await s.router.call('articles.get', { id: need(a, 0, 'article id') })
+      const { toMarkdown } = await import('../../articles/export/to-markdown')
       const text = toMarkdown(art.doc as DocNode, { imageSrc: (id) => `folio-image:${id}` }, art.title || 'Untitled')
       return { json: art, text: text.trimEnd() }
     },

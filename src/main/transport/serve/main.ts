@@ -1,15 +1,16 @@
 /** `npm run serve -- [--host 127.0.0.1] [--port N] [--data DIR] [--token T]` */
 import { randomBytes } from 'node:crypto'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { isFolioError } from '../../../shared/errors'
 import { createServices } from '../../app'
+import { appRoot } from '../../common/app-root'
 import { resolveDataDir } from '../../common/data-dir'
 import { isLoopback } from './security'
 import { defaultRendererDir, startServer } from './server'
 
-const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..')
+// Run from src/ (tsx) or bundled in out/main/ (npm run serve).
+const APP_ROOT = appRoot(import.meta.url)
 
 async function main(): Promise<void> {
   let values: { host?: string; port?: string; data?: string; token?: string; renderer?: string }

@@ -17,17 +17,7 @@ export const MAX_WORDS = 5000
 /** The contract's bound on picked images. */
 const MAX_PICK = 200
 
-export const DEFAULT_COMPOSE: ComposeOptions = {
-  instruction: '',
-  source: '',
-  lang: 'auto',
-  words: 600,
-  tone: 'neutral',
-  images: 'auto',
-  imageSource: 'library',
-  pick: [],
-  select: true,
-}
+export { DEFAULT_COMPOSE } from './defaults'
 
 interface Props {
   initial: ComposeOptions

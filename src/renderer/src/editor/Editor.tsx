@@ -4,17 +4,16 @@
  */
 import { Extension } from '@tiptap/core'
 import { EditorContent, useEditor, type Editor as TiptapEditor } from '@tiptap/react'
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { Article } from '../../../shared/api'
 import type { Doc } from '../../../shared/doc'
 import { useClient } from '../api'
 import { useArticleAutosave, useSaveShortcut, type ArticleSnapshot } from '../articles/useAutosave'
 import { useDialogs } from '../components/DialogProvider'
 import { IconChat, IconHistory, IconImage, IconTrash } from '../components/icons'
-import { ChatPanel } from '../chat/ChatPanel'
 import { ComposeBar } from '../compose/ComposeBar'
 import { ComposeButton } from '../compose/ComposeButton'
-import { ComposeDialog, DEFAULT_COMPOSE } from '../compose/ComposeDialog'
+import { DEFAULT_COMPOSE } from '../compose/defaults'
 import { ComposeSpotView, SpotRunnerContext } from '../compose/ComposeSpotView'
 import type { ComposeOptions } from '../compose/composer'
 import { isBlank, paragraphAt } from '../compose/doc-context'
@@ -25,14 +24,18 @@ import { buildExtensions } from './extensions'
 import { FigureView } from './FigureView'
 import { looksLikeImage } from './images'
 import { handleLibraryDrop, insertLibraryImages } from './library-drop'
-import { LibraryPanel } from './LibraryPanel'
 import { normalizeLinkUrl } from './link'
 import { StatusBar } from './StatusBar'
 import { TitleField } from './TitleField'
 import { Toolbar } from './Toolbar'
 import { useImageImport } from './useImageImport'
-import { VersionsPanel } from './VersionsPanel'
 import { ExportButton } from '../articles/ExportDialog'
+
+// Panels and dialogs load when first opened: opening an article parses less script.
+const ChatPanel = lazy(() => import('../chat/ChatPanel').then((m) => ({ default: m.ChatPanel })))
+const ComposeDialog = lazy(() => import('../compose/ComposeDialog').then((m) => ({ default: m.ComposeDialog })))
+const LibraryPanel = lazy(() => import('./LibraryPanel').then((m) => ({ default: m.LibraryPanel })))
+const VersionsPanel = lazy(() => import('./VersionsPanel').then((m) => ({ default: m.VersionsPanel })))
 
 interface Props {
   article: Article
@@ -327,6 +330,7 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
         </div>
         <StatusBar editor={editor} autosave={autosave} />
       </div>
+      <Suspense fallback={null}>
       {versionsOpen && (
         <VersionsPanel
           id={panelId}
@@ -374,6 +378,7 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
       )}
       {imagesOpen && <LibraryPanel id={panelId} onClose={closeVersions} onInsert={(img) => insertLibraryImages(editor, [img])} />}
       {panel === 'chat' && <ChatPanel id={panelId} editor={editor} onClose={closeVersions} />}
+      </Suspense>
     </div>
   )
 }

@@ -404,6 +404,7 @@ export const en = {
   'appStatus.loading': 'Loading model…',
   'appStatus.openModels': 'Open Models',
   'appStatus.backend': 'Backend:',
+  'appStatus.backendTitle': 'Running on {backend} with {threads} threads',
   'appStatus.backend.remote': 'Remote',
 
   'nav.library': 'Library',

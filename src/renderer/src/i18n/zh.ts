@@ -406,6 +406,7 @@ export const zh: Record<MessageKey, string> = {
   'appStatus.loading': '正在加载模型…',
   'appStatus.openModels': '打开模型页面',
   'appStatus.backend': '后端：',
+  'appStatus.backendTitle': '在 {backend} 上运行，{threads} 个线程',
   'appStatus.backend.remote': '远程',
 
   'nav.library': '图库',

@@ -45,7 +45,7 @@ export function AppStatusBar({ slotRef, onOpenModels }: Props) {
           </button>
         )}
         {status && (
-          <span className="status-backend" data-testid="status-backend" title={status.backendMessage}>
+          <span className="status-backend" data-testid="status-backend" title={t('appStatus.backendTitle', { backend: backendLabel(status.backend, t), threads: status.threads })}>
             <span className="sr-only">{t('appStatus.backend')} </span>
             {backendLabel(status.backend, t)}
           </span>

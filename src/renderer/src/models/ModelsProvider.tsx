@@ -17,6 +17,8 @@ interface Stores {
   llamaServer: LlamaServerStore
 }
 
+const STATUS_DELAY_MS = 1000
+
 const ModelsContext = createContext<Stores | null>(null)
 
 export function ModelsProvider({ children }: { children: ReactNode }) {
@@ -33,7 +35,8 @@ export function ModelsProvider({ children }: { children: ReactNode }) {
     onEngineInstalled.current = (path) => toast.show({ kind: 'success', message: t('models.engine.installed', { path }) })
   })
   const [stores] = useState<Stores>(() => {
-    const models = new ModelsStore(client, connection)
+    // The backend status waits until the app has opened (it makes the server load llama.cpp).
+    const models = new ModelsStore(client, connection, STATUS_DELAY_MS)
     const downloads = new DownloadStore(client, {
       onComplete: (id, list) => {
         onComplete.current(id, list)

@@ -46,9 +46,16 @@ export class ModelsStore {
   private offs: (() => void)[] = []
   private disposed = false
 
+  private statusTimer: ReturnType<typeof setTimeout> | null = null
+
   constructor(
     private readonly client: Pick<FolioClient, 'call' | 'on'>,
     private readonly connection?: ConnectionLike,
+    /**
+     * Delay before the first `inference.status`: answering it loads llama.cpp in the server (about a
+     * second of CPU), which should not compete with opening the app on a small machine.
+     */
+    private readonly statusDelayMs = 0,
   ) {}
 
   readonly getSnapshot = (): ModelsSnapshot => this.snap
@@ -78,12 +85,15 @@ export class ModelsStore {
       )
     }
     this.refresh('list')
-    this.refresh('status')
+    if (this.statusDelayMs > 0) this.statusTimer = setTimeout(() => this.refresh('status'), this.statusDelayMs)
+    else this.refresh('status')
     return () => this.stop()
   }
 
   stop(): void {
     this.disposed = true
+    if (this.statusTimer !== null) clearTimeout(this.statusTimer)
+    this.statusTimer = null
     this.offs.forEach((off) => off())
     this.offs = []
   }
