@@ -145,11 +145,21 @@ export class ComposeService {
 
   private async text(messages: Parameters<InferenceService['generate']>[1]['messages'], maxTokens: number, temperature: number, seed: number | undefined, purpose: string, opts: StreamOpts): Promise<TextResult> {
     const clock = new StageClock()
-    const res = await clock.time(() =>
-      this.deps.inference.generate('writer', { messages, maxTokens, temperature, seed, signal: opts.signal, onToken: opts.onToken }, { purpose: `${purpose}@${PROMPTS_VERSION}` }),
-    )
-    clock.model(res.stats)
-    return { text: res.text, stats: clock.result(), stopReason: res.stats.stopReason }
+    // A model can end its answer at once (its first token is end-of-text): an empty answer is asked for once more.
+    for (let attempt = 0; ; attempt++) {
+      const res = await clock.time(() =>
+        this.deps.inference.generate(
+          'writer',
+          { messages, maxTokens, temperature, seed: seed === undefined ? undefined : seed + attempt, signal: opts.signal, onToken: opts.onToken },
+          { purpose: `${purpose}@${PROMPTS_VERSION}` },
+        ),
+      )
+      clock.model(res.stats)
+      if (res.text.trim() !== '' || res.stats.stopReason === 'cancelled' || attempt >= 1) {
+        return { text: res.text, stats: clock.result(), stopReason: res.stats.stopReason }
+      }
+      clock.fallback()
+    }
   }
 }
 

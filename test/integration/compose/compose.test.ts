@@ -306,6 +306,14 @@ describe('compose stages', () => {
     expect(model.requests[1].prompt).toContain('keep the year')
   })
 
+  it('asks once more when the model answers with nothing at all', async () => {
+    let n = 0
+    script = () => (n++ === 0 ? '' : 'A second try.')
+    const out = await s.router.call('compose.paragraph', { action: 'insertAfter', text: 'Bicycles.' })
+    expect(out.text).toBe('A second try.')
+    expect(out.stats).toMatchObject({ calls: 2, fallbacks: 1 })
+  })
+
   it('rejects a caption request past the end of the article', async () => {
     await expect(s.router.call('compose.caption', { sections: ['one'], section: 3 })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
   })

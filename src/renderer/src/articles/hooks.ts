@@ -22,6 +22,7 @@ export function useArticleList(trashed: boolean): ArticleListState {
     let cancelled = false
     let running = false
     let again = false
+    let failed = false
     const fetchList = async () => {
       if (running) {
         again = true
@@ -35,8 +36,10 @@ export function useArticleList(trashed: boolean): ArticleListState {
           if (cancelled) return
           setArticles(trashed ? sortByTrashed(res.articles) : sortByRecent(res.articles))
           setError(null)
+          failed = false
         } catch (e) {
           if (cancelled) return
+          failed = true
           setError(e)
         }
       } while (again && !cancelled)
@@ -45,11 +48,14 @@ export function useArticleList(trashed: boolean): ArticleListState {
     fetchRef.current = () => void fetchList()
     void fetchList()
     const offEvent = client.on('articles.changed', () => void fetchList())
-    // Events sent while disconnected are lost: refetch after a reconnect.
+    // Events sent while disconnected are lost: refetch after a reconnect. The first open only sends
+    // the calls queued while connecting, so it refetches only if the first fetch failed.
     let wasOpen = connection.get().state === 'open'
+    let everOpen = wasOpen
     const offConn = connection.subscribe(() => {
       const open = connection.get().state === 'open'
-      if (open && !wasOpen) void fetchList()
+      if (open && !wasOpen && (everOpen || failed)) void fetchList()
+      if (open) everOpen = true
       wasOpen = open
     })
     return () => {

@@ -75,11 +75,15 @@ export class ModelsStore {
     )
     if (this.connection) {
       const conn = this.connection
+      // After a reconnect (events were missed), or when the first load failed; the first open only
+      // sends the calls queued while connecting.
       let wasOpen = conn.get().state === 'open'
+      let everOpen = wasOpen
       this.offs.push(
         conn.subscribe(() => {
           const open = conn.get().state === 'open'
-          if (open && !wasOpen) this.refreshAll()
+          if (open && !wasOpen && (everOpen || this.snap.list.error !== null)) this.refreshAll()
+          if (open) everOpen = true
           wasOpen = open
         }),
       )
