@@ -5,19 +5,17 @@
  * their candidates, one undo step each), add an image at a paragraph, every paragraph action and
  * its undo, and Stop.
  */
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FolioClient } from '../../src/shared/client'
-import { ensureFixtures } from '../fixtures/models'
-import { axeViolations, openAppInBrowser, serious } from '../helpers/app-browser'
-import { ROOT, type ServeProcess } from '../helpers/serve-process'
-import { makePng, tmpDir } from '../helpers/tmp'
-import { connectWs } from '../helpers/ws-client'
+import { axeViolations, serious } from '../helpers/app-browser'
+import { openAppWithWriterAndLibrary, type LibraryImage } from '../helpers/app-with-library'
+import type { ServeProcess } from '../helpers/serve-process'
+import { tmpDir } from '../helpers/tmp'
 
 /** Captions set by hand (no vision model): three to pick for the article, two lighthouses to search for. */
-const LIBRARY: { name: string; rgb: [number, number, number]; caption: string }[] = [
+const LIBRARY: LibraryImage[] = [
   { name: 'harbour.png', rgb: [10, 120, 200], caption: 'Fishing boats in a quiet harbour at dawn' },
   { name: 'market.png', rgb: [120, 160, 40], caption: 'Fish market stalls with crates of fresh fish' },
   { name: 'bridge.png', rgb: [90, 90, 90], caption: 'An old stone bridge over the river' },
@@ -33,22 +31,11 @@ describe('composition in chromium (serve mode)', () => {
   let browser: Browser
   let page: Page
   let api: { client: FolioClient; close(): void }
-  const ids = new Map<string, string>()
+  let ids: Map<string, string>
   const consoleErrors: string[] = []
 
   beforeAll(async () => {
-    const { chat } = await ensureFixtures(['chat'])
-    const added = spawnSync('npm', ['run', '-s', 'folio', '--', 'models', 'add', chat, '--role', 'writer', '--data', dataDir], { cwd: ROOT, encoding: 'utf8' })
-    if (added.status !== 0) throw new Error(`models add failed:\n${added.stdout}\n${added.stderr}`)
-    // One llama.cpp thread: chromium shares the 2 cores (see models.test.ts).
-    ;({ serve, browser, page } = await openAppInBrowser(dataDir, { width: 1280, height: 900 }, consoleErrors, { FOLIO_THREADS: '1' }))
-    api = await connectWs(serve.baseUrl, { authorization: `Bearer ${serve.token}`, origin: serve.baseUrl.slice(0, -1) })
-    const imported = await api.client.stream('images.import', {
-      files: LIBRARY.map((f, i) => ({ name: f.name, data: makePng(40 + i * 4, 30, f.rgb) })),
-    })
-    expect(imported.rejected).toEqual([])
-    for (const img of imported.images) ids.set(img.name, img.id)
-    for (const f of LIBRARY) await api.client.call('library.update', { id: ids.get(f.name)!, caption: f.caption })
+    ;({ serve, browser, page, api, ids } = await openAppWithWriterAndLibrary(dataDir, LIBRARY, consoleErrors))
   })
 
   afterAll(async () => {

@@ -9,15 +9,10 @@ import { ExportFormat, PageSize, type ArticleImportResult, type ExportResult } f
 import { FolioError } from '../../../shared/errors'
 import type { FolioServices } from '../../app'
 import type { CliCommand, ParsedArgs } from './commands'
+import { need } from './args'
 
 const FORMATS = ExportFormat.options.join('|')
 const BINARY = new Set(['md-zip', 'html-zip', 'docx', 'pdf'])
-
-function need(a: ParsedArgs, i: number, what: string): string {
-  const v = a.positionals[i]
-  if (!v) throw new FolioError('INVALID_INPUT', `Missing ${what}.`)
-  return v
-}
 
 function atomicWrite(file: string, data: Uint8Array | string): void {
   const tmp = `${file}.${process.pid}.tmp`

@@ -4,7 +4,6 @@
  */
 import type { Article, ArticleSummary } from '../../../shared/api'
 import type { DocNode } from '../../../shared/doc'
-import { FolioError } from '../../../shared/errors'
 import type { FolioServices } from '../../app'
 import { ARTICLE_IO_COMMANDS } from './article-io-commands'
 import { CAPTION_COMMANDS } from './captions-commands'
@@ -14,6 +13,7 @@ import { DIAGNOSTICS_COMMANDS } from './diagnostics-commands'
 import { LIBRARY_COMMANDS } from './library-commands'
 import { MODEL_COMMANDS } from './model-commands'
 import { SEARCH_COMMANDS } from './search-commands'
+import { need } from './args'
 
 export interface ParsedArgs {
   positionals: string[]
@@ -33,12 +33,6 @@ export interface CliCommand {
   flags?: Record<string, 'string' | 'boolean' | 'strings'>
   /** `text: null` when the command already streamed its text output. */
   run(s: FolioServices, a: ParsedArgs): Promise<{ json: unknown; text: string | null }>
-}
-
-function need(a: ParsedArgs, i: number, what: string): string {
-  const v = a.positionals[i]
-  if (!v) throw new FolioError('INVALID_INPUT', `Missing ${what}.`)
-  return v
 }
 
 const fmtDate = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16)

@@ -4,6 +4,7 @@ import { extname } from 'node:path'
 import type { Input, Output, Progress } from '../../../shared/api'
 import { FolioError } from '../../../shared/errors'
 import type { CliCommand } from './commands'
+import { int } from './args'
 
 function images(v: unknown): 'auto' | number {
   if (v === undefined || v === 'auto') return 'auto'
@@ -16,13 +17,6 @@ function lang(v: unknown): 'auto' | 'en' | 'zh' {
   if (v === undefined) return 'auto'
   if (v === 'auto' || v === 'en' || v === 'zh') return v
   throw new FolioError('INVALID_INPUT', '--lang must be auto, en or zh.')
-}
-
-function int(v: unknown, name: string): number | undefined {
-  if (v === undefined) return undefined
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < 0) throw new FolioError('INVALID_INPUT', `${name} must be a non-negative integer.`)
-  return n
 }
 
 /** The export format for `--out`, from the file's extension. */

@@ -1,27 +1,15 @@
 /** `folio models …` and `folio generate …` — the CLI face of the model manager and the writer engine. */
 import type { GenerationStats, ModelInfo, ModelRole } from '../../../shared/api'
 import { FolioError } from '../../../shared/errors'
-import type { CliCommand, ParsedArgs } from './commands'
+import type { CliCommand } from './commands'
+import { int, need } from './args'
 
 const ROLES: readonly ModelRole[] = ['writer', 'vision', 'embedder']
-
-function need(a: ParsedArgs, i: number, what: string): string {
-  const v = a.positionals[i]
-  if (!v) throw new FolioError('INVALID_INPUT', `Missing ${what}.`)
-  return v
-}
 
 function role(v: unknown): ModelRole | undefined {
   if (v === undefined) return undefined
   if (typeof v === 'string' && (ROLES as string[]).includes(v)) return v as ModelRole
   throw new FolioError('INVALID_INPUT', `--role must be one of ${ROLES.join(', ')}.`)
-}
-
-function int(v: unknown, name: string): number | undefined {
-  if (v === undefined) return undefined
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < 0) throw new FolioError('INVALID_INPUT', `${name} must be a non-negative integer.`)
-  return n
 }
 
 /** The public `models list --json` entry shape: scripts rely on exactly these keys. */
