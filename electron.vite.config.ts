@@ -5,6 +5,8 @@ import react from '@vitejs/plugin-react'
 export default defineConfig({
   main: {
     build: {
+      // zod inside the bundle: as a package it loads as ~100 separate modules at every start (~90 ms).
+      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         // serve: serve mode's entry, bundled so `npm run serve` starts without transpiling TypeScript.
         input: { index: resolve(__dirname, 'src/main/index.ts'), serve: resolve(__dirname, 'src/main/transport/serve/main.ts') },
@@ -24,16 +26,16 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
+    // zod only through src/renderer/src/zod.ts, which turns off its eval probe first (CSP).
+    resolve: { alias: [{ find: /^zod$/, replacement: resolve(__dirname, 'src/renderer/src/zod.ts') }] },
     build: {
       // Minified: the start-up script is parsed on every window open (2.1 MB → ~0.7 MB).
       minify: true,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/renderer/index.html') },
         output: {
-          // zod and zod-setup.ts (jitless: no eval under the CSP) in one chunk that runs before any
-          // chunk that builds schemas: with the views split into chunks, the shared chunk's schemas
-          // would otherwise be built before the setting and make Chromium report an eval violation.
-          manualChunks: (id: string) => (/[\\/]node_modules[\\/]zod[\\/]|[\\/]zod-setup\.ts$/.test(id) ? 'zod' : undefined),
+          // zod and its jitless setting (src/renderer/src/zod.ts) in one chunk, loaded by the views that validate.
+          manualChunks: (id: string) => (/[\\/]node_modules[\\/]zod[\\/]|[\\/]renderer[\\/]src[\\/]zod\.ts$/.test(id) ? 'zod' : undefined),
         },
       },
     },

@@ -18,7 +18,10 @@ function newestMtime(dir) {
   return newest
 }
 
-const sources = Math.max(...['renderer', 'shared', 'main', 'preload'].map((d) => newestMtime(join(root, 'src', d))), statSync(join(root, 'package.json')).mtimeMs)
+const sources = Math.max(
+  ...['renderer', 'shared', 'main', 'preload'].map((d) => newestMtime(join(root, 'src', d))),
+  ...['package.json', 'electron.vite.config.ts'].map((f) => statSync(join(root, f)).mtimeMs),
+)
 const stale = [builtRenderer, builtServer].some((f) => !existsSync(f) || sources > statSync(f).mtimeMs)
 if (stale) {
   process.stderr.write('Building Folio…\n')

@@ -2,7 +2,9 @@
 import { z } from 'zod'
 import { AlbumId, ImageId } from './ids'
 
-export const MAX_ALBUM_NAME = 100
+import { MAX_ALBUM_NAME } from './limits'
+
+export { MAX_ALBUM_NAME }
 export const MAX_ALBUM_BATCH = 1000
 
 /** 1–100 characters once trimmed (control characters become spaces). */

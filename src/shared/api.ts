@@ -53,8 +53,9 @@ import {
 } from './chat-api'
 import { Diagnostics } from './diagnostics-api'
 
-export const MAX_IMAGE_BYTES = 64 * 1024 * 1024
-export const MAX_TITLE = 300
+import { MAX_IMAGE_BYTES, MAX_TITLE } from './limits'
+
+export { MAX_IMAGE_BYTES, MAX_TITLE }
 
 /** Binary payloads: Uint8Array over IPC (structured clone), `{ $bytes: base64 }` over JSON transports. */
 export const Bytes = z

@@ -1,5 +1,6 @@
 /** Records of the article export and import methods (`articles.export*`, `articles.import*` in api.ts). */
 import { z } from 'zod'
+import { MAX_IMPORT_FILE_BYTES } from './limits'
 import { ArticleId, ImageId } from './ids'
 
 /** md-zip: article.md + images/; html: one self-contained file (or images/ beside it); html-zip: article.html + images/. */
@@ -37,8 +38,7 @@ export const ExportResult = z.object({
 })
 export type ExportResult = z.infer<typeof ExportResult>
 
-/** The largest file an import accepts (a document, an image, or a .zip holding them). */
-export const MAX_IMPORT_FILE_BYTES = 64 * 1024 * 1024
+export { MAX_IMPORT_FILE_BYTES }
 
 export const ArticleImportInput = z
   .object({

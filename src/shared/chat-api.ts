@@ -1,5 +1,6 @@
 /** Records of image chat (`chat.*` in api.ts): conversations, messages with images, and chat settings. */
 import { z } from 'zod'
+import { CHAT_IMAGE_SIZE_MAX, CHAT_IMAGE_SIZE_MIN, MAX_CHAT_IMAGES, MAX_CHAT_TEXT } from './limits'
 import { GenerationStats } from './generation-api'
 import { ImageId } from './ids'
 
@@ -10,10 +11,7 @@ export const AttachmentId = z.string().regex(/^att_[0-9a-z]{12}$/, 'not a chat a
 /** A chat image is a library image (img_…) or a chat attachment (att_…). */
 export const ChatImageId = z.union([ImageId, AttachmentId], { error: 'not an image id (img_… or att_…)' })
 
-export const MAX_CHAT_IMAGES = 8
-export const MAX_CHAT_TEXT = 20_000
-export const CHAT_IMAGE_SIZE_MIN = 224
-export const CHAT_IMAGE_SIZE_MAX = 2048
+export { CHAT_IMAGE_SIZE_MAX, CHAT_IMAGE_SIZE_MIN, MAX_CHAT_IMAGES, MAX_CHAT_TEXT }
 export const DEFAULT_CHAT_IMAGE_SIZE = 448
 
 /** An image as shown with a message (name and size kept with the message, so it still reads if the file goes). */

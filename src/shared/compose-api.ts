@@ -4,11 +4,10 @@
  * the prompts number them from 1 for the model.
  */
 import { z } from 'zod'
+import { MAX_IMAGES, MAX_SECTIONS } from './limits'
 import { ArticleId, ImageId } from './ids'
 
-/** The original capped articles at about 60 numbered sections; longer articles are grouped into 60. */
-export const MAX_SECTIONS = 60
-export const MAX_IMAGES = 15
+export { MAX_IMAGES, MAX_SECTIONS }
 
 export const ComposeLang = z.enum(['auto', 'en', 'zh'])
 export type ComposeLang = z.infer<typeof ComposeLang>

@@ -1,7 +1,8 @@
-import { z } from 'zod'
-
-/** Every error that crosses a process or network boundary has this shape. */
-export const ErrorCode = z.enum([
+/**
+ * Every error that crosses a process or network boundary has this shape. No zod here: the renderer
+ * needs these at start-up, and zod (~90 KB) would have to load with them.
+ */
+export const ERROR_CODES = [
   'INVALID_INPUT',
   'INVALID_JSON',
   'UNKNOWN_METHOD',
@@ -26,16 +27,19 @@ export const ErrorCode = z.enum([
   'TIMEOUT',
   'BAD_RESPONSE',
   'INTERNAL',
-])
-export type ErrorCode = z.infer<typeof ErrorCode>
+] as const
+export type ErrorCode = (typeof ERROR_CODES)[number]
 
-export const WireError = z.object({
-  code: ErrorCode,
-  message: z.string(),
-  retryable: z.boolean(),
-  details: z.unknown().optional(),
-})
-export type WireError = z.infer<typeof WireError>
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+}
+
+export interface WireError {
+  code: ErrorCode
+  message: string
+  retryable: boolean
+  details?: unknown
+}
 
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['DB_LOCKED', 'DISK_FULL', 'IO_ERROR', 'CANCELLED', 'UNREACHABLE', 'TIMEOUT'])
 

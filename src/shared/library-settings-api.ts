@@ -1,8 +1,8 @@
 /** Records of the library settings contract methods (see `library.settings.*` in api.ts). */
 import { z } from 'zod'
+import { CAPTION_MAX_SIZE_MAX, CAPTION_MAX_SIZE_MIN } from './limits'
 
-export const CAPTION_MAX_SIZE_MIN = 224
-export const CAPTION_MAX_SIZE_MAX = 1024
+export { CAPTION_MAX_SIZE_MAX, CAPTION_MAX_SIZE_MIN }
 
 export const LibrarySettings = z.object({
   /** true: imports are copied into the library folder; false: referenced where they are. */

@@ -1,6 +1,5 @@
 /** Transport-neutral message shapes shared by the IPC bridge, the WebSocket bridge and their clients. */
-import { z } from 'zod'
-import { FolioError, WireError } from './errors'
+import { FolioError, type WireError } from './errors'
 
 export type CallResult = { ok: true; output: unknown } | { ok: false; error: WireError }
 
@@ -19,11 +18,8 @@ export interface RawTransport {
 
 // ---- WebSocket frames --------------------------------------------------------------------------
 
-export const ClientFrame = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('call'), id: z.string().min(1).max(64), method: z.string().max(100), input: z.unknown() }),
-  z.object({ t: z.literal('cancel'), id: z.string().min(1).max(64) }),
-])
-export type ClientFrame = z.infer<typeof ClientFrame>
+/** Validated by the server (serve/ws-bridge.ts); no zod here, the renderer loads this at start-up. */
+export type ClientFrame = { t: 'call'; id: string; method: string; input: unknown } | { t: 'cancel'; id: string }
 
 export type ServerFrame =
   | ({ t: 'result'; id: string } & CallResult)

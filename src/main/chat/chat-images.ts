@@ -7,7 +7,7 @@ import type { Database } from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import sharp from 'sharp'
+import { loadSharp } from '../common/sharp'
 import type { ChatImage } from '../../shared/chat-api'
 import { FolioError } from '../../shared/errors'
 import { newId } from '../../shared/ids'
@@ -163,6 +163,7 @@ export class ChatImages {
     let width: number
     let height: number
     let thumb: Buffer
+    const sharp = await loadSharp()
     try {
       const meta = await sharp(data, { limitInputPixels: MAX_PIXELS }).metadata()
       format = formatOfInfo(meta)

@@ -5,7 +5,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from './api'
 import { displayTitle } from './articles/format'
-import { errorMessage, useArticleList } from './articles/hooks'
+import { useArticleList } from './articles/hooks'
 import { Sidebar, type View } from './articles/Sidebar'
 import { ImportButton } from './articles/ImportButton'
 import { Banner } from './components/Banner'
@@ -27,7 +27,7 @@ const ModelsView = lazy(() => import('./models/ModelsView').then((m) => ({ defau
 export function App() {
   const client = useClient()
   const toast = useToast()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const list = useArticleList(false)
   // null until we know whether a writing model is set up (first start opens the Models screen).
   const [view, setView] = useState<View | null>(null)
@@ -61,7 +61,7 @@ export function App() {
       setFreshId(article.id)
       list.refresh()
     } catch (e) {
-      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
     } finally {
       setCreating(false)
     }
@@ -77,7 +77,7 @@ export function App() {
     try {
       await client.call('articles.trash', { id: article.id })
     } catch (e) {
-      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
       return
     }
     // Show the empty state rather than jumping into another article the user did not pick.
@@ -94,7 +94,7 @@ export function App() {
               list.refresh()
               select(article.id)
             },
-            (e: unknown) => toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) }),
+            (e: unknown) => toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) }),
           )
         },
       },

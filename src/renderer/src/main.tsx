@@ -1,8 +1,6 @@
 // Dev-only React Fast Refresh runtime, loaded as a module because the CSP forbids the inline
 // preamble script Vite would inject. Empty in production builds.
 import '@vitejs/plugin-react/preamble'
-// Before anything that builds zod schemas: no eval under the CSP.
-import './zod-setup'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'

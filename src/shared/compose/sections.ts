@@ -3,8 +3,9 @@
  * document blocks. Shared: the editor splits its live document the same way the service splits a
  * saved one, so section numbers mean the same thing on both sides.
  */
-import { docText, type DocNode } from '../doc'
-import { MAX_SECTIONS } from '../compose-api'
+import type { DocNode } from '../doc'
+import { docText } from '../doc-text'
+import { MAX_SECTIONS } from '../limits'
 
 export interface Section {
   index: number

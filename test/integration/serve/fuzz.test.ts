@@ -7,12 +7,15 @@
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { methodNames } from '../../../src/shared/api'
-import { WireError } from '../../../src/shared/errors'
+import { ERROR_CODES } from '../../../src/shared/errors'
 import { decodeJson } from '../../../src/shared/wire'
 import { startServe, type ServeProcess } from '../../helpers/serve-process'
 import { tmpDir } from '../../helpers/tmp'
 import { fuzzPlan, type FuzzCase, type FuzzPlan } from './fuzz-inputs'
+
+const WireError = z.object({ code: z.enum(ERROR_CODES), message: z.string(), retryable: z.boolean(), details: z.unknown().optional() })
 
 const STATUS = { INVALID_INPUT: 400, INVALID_JSON: 400, FORBIDDEN: 403, UNKNOWN_METHOD: 404 } as const
 

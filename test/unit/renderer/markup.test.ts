@@ -8,6 +8,7 @@ import { createElement, type ComponentType, type ReactNode } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ArticleSummary } from '../../../src/shared/api'
+import { FolioError } from '../../../src/shared/errors'
 import { Autosave } from '../../../src/renderer/src/articles/autosave'
 import { buildExtensions } from '../../../src/renderer/src/editor/extensions'
 import { EMPTY_TOOLBAR_STATE, selectToolbarState, selectWordCount } from '../../../src/renderer/src/editor/editor-state'
@@ -156,7 +157,7 @@ describe('StatusBar markup', () => {
     const editor = headless({ type: 'doc', content: [{ type: 'paragraph' }] })
     const autosave = new Autosave({
       save: async () => {
-        throw new Error('The disk is full')
+        throw new FolioError('DISK_FULL', 'The disk is full')
       },
     })
     autosave.markDirty()

@@ -4,7 +4,7 @@
  * converter; figures refer to library images, which this service reads and names.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import sharp from 'sharp'
+import { loadSharp } from '../../common/sharp'
 import type { ExportFormat } from '../../../shared/article-io-api'
 import type { DocNode } from '../../../shared/doc'
 import { FolioError } from '../../../shared/errors'
@@ -188,7 +188,7 @@ class ImageAssets {
       const bytes = readFileSync(a.file)
       const type = DOCX_TYPES[a.mime]
       try {
-        const data = type ? bytes : await sharp(bytes).rotate().png().toBuffer()
+        const data = type ? bytes : await (await loadSharp())(bytes).rotate().png().toBuffer()
         out.set(id, { data: new Uint8Array(data), type: type ?? 'png', width: a.width, height: a.height, name: a.name })
       } catch (e) {
         this.warnings.push(`Image ${id} (${a.name}) could not be converted for Word: ${(e as Error).message}; its caption was kept as text.`)

@@ -3,7 +3,7 @@
  * projector resizes anyway): EXIF orientation applied, long side ≤ maxSize, JPEG (PNG when the
  * image has transparency). llama-server cannot decode WebP, so every format is re-encoded.
  */
-import sharp from 'sharp'
+import { loadSharp } from '../../common/sharp'
 
 export const DEFAULT_CAPTION_MAX_SIZE = 448
 /** Same decompression-bomb guard as the importer uses. */
@@ -17,6 +17,7 @@ export interface EncodedImage {
 }
 
 export async function downscaleForCaption(input: string | Uint8Array, maxSize = DEFAULT_CAPTION_MAX_SIZE): Promise<EncodedImage> {
+  const sharp = await loadSharp()
   const base = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, animated: false })
     .rotate()
     .resize({ width: maxSize, height: maxSize, fit: 'inside', withoutEnlargement: true })

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import type { WebSocket } from 'ws'
+import { z } from 'zod'
 import { FolioError, isFolioError } from '../../../shared/errors'
-import { ClientFrame, decodeJson, encodeJson, type ServerFrame } from '../../../shared/wire'
+import { decodeJson, encodeJson, type ClientFrame as ClientFrameType, type ServerFrame } from '../../../shared/wire'
 import type { EventBus } from '../../common/event-bus'
 import type { Router } from '../router'
 
 const MAX_IN_FLIGHT = 64
+
+const ClientFrame: z.ZodType<ClientFrameType> = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('call'), id: z.string().min(1).max(64), method: z.string().max(100), input: z.unknown() }),
+  z.object({ t: z.literal('cancel'), id: z.string().min(1).max(64) }),
+])
 
 /** One browser tab: contract calls in, results, progress and events out. */
 export function attachWsClient(ws: WebSocket, router: Router, events: EventBus): void {
@@ -23,7 +29,7 @@ export function attachWsClient(ws: WebSocket, router: Router, events: EventBus):
       send({ t: 'error', error: new FolioError('INVALID_JSON', 'Binary frames are not accepted; send JSON text.').toWire() })
       return
     }
-    let frame: ClientFrame
+    let frame: ClientFrameType
     try {
       const parsed = ClientFrame.safeParse(decodeJson(data.toString()))
       if (!parsed.success) {

@@ -11,7 +11,6 @@ import { useToast } from '../components/Toast'
 import type { MessageKey } from '../i18n'
 import { useI18n } from '../i18n/I18nProvider'
 import { downloadFile, exportBytes } from './download'
-import { errorMessage } from './hooks'
 
 const FORMATS: { format: ExportFormat; label: MessageKey; hint: MessageKey }[] = [
   { format: 'md-zip', label: 'export.mdZip', hint: 'export.mdZipHint' },
@@ -49,7 +48,7 @@ export function ExportButton({ articleId, flush }: Props) {
 function ExportDialog({ articleId, flush, onClose }: Props & { onClose(): void }) {
   const client = useClient()
   const toast = useToast()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const id = useId()
   const [format, setFormat] = useState<ExportFormat>('md-zip')
   const [pageSize, setPageSize] = useState<PageSize>(defaultPageSize)
@@ -60,7 +59,7 @@ function ExportDialog({ articleId, flush, onClose }: Props & { onClose(): void }
     setBusy(true)
     setError(null)
     try {
-      if (!(await flush())) throw new Error(t('export.flushFailed'))
+      if (!(await flush())) return setError(t('export.flushFailed'))
       const input = { id: articleId, format, pageSize }
       let warnings: string[]
       let savedAs: string | null
@@ -82,7 +81,7 @@ function ExportDialog({ articleId, flush, onClose }: Props & { onClose(): void }
         duration: warnings.length ? 0 : undefined,
       })
     } catch (e) {
-      setError(errorMessage(e))
+      setError(errorText(e))
     } finally {
       setBusy(false)
     }

@@ -4,12 +4,11 @@
  * files' bytes are sent, never a path. Progress and Cancel in a toast; warnings are listed after.
  */
 import { useRef, useState } from 'react'
-import { MAX_IMPORT_FILE_BYTES } from '../../../shared/article-io-api'
+import { MAX_IMPORT_FILE_BYTES } from '../../../shared/limits'
 import { useClient } from '../api'
 import { useToast } from '../components/Toast'
 import { useI18n } from '../i18n/I18nProvider'
 import { readPickedFiles } from './download'
-import { errorMessage } from './hooks'
 
 /** What one request may carry (the serve-mode bridge takes up to 96 MB per message, base64 adds a third). */
 const MAX_TOTAL_BYTES = 64 * 1024 * 1024
@@ -18,7 +17,7 @@ export const IMPORT_ACCEPT = '.md,.markdown,.txt,.html,.htm,.docx,.zip,image/*'
 export function ImportButton({ onImported }: { onImported(articleId: string): void }) {
   const client = useClient()
   const toast = useToast()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const input = useRef<HTMLInputElement>(null)
   const [busy, setBusy] = useState(false)
 
@@ -60,7 +59,7 @@ export function ImportButton({ onImported }: { onImported(articleId: string): vo
       })
     } catch (e) {
       toast.dismiss(progressId)
-      if (!ac.signal.aborted) toast.show({ kind: 'error', message: t('import.failed', { message: errorMessage(e) }) })
+      if (!ac.signal.aborted) toast.show({ kind: 'error', message: t('import.failed', { message: errorText(e) }) })
     } finally {
       setBusy(false)
     }

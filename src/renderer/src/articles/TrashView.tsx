@@ -7,13 +7,13 @@ import { useToast } from '../components/Toast'
 import { wordCount } from '../i18n'
 import { useI18n } from '../i18n/I18nProvider'
 import { dateTime, displayTitle, relativeTime } from './format'
-import { errorMessage, useArticleList, useNow } from './hooks'
+import { useArticleList, useNow } from './hooks'
 
 export function TrashView({ onRestored }: { onRestored(id: string): void }) {
   const client = useClient()
   const dialogs = useDialogs()
   const toast = useToast()
-  const { t, lang, locale } = useI18n()
+  const { t, lang, locale, errorText } = useI18n()
   const now = useNow()
   const { articles, error, refresh } = useArticleList(true)
   const [busyId, setBusyId] = useState<string | null>(null)
@@ -30,7 +30,7 @@ export function TrashView({ onRestored }: { onRestored(id: string): void }) {
       refresh()
       onRestored(a.id)
     } catch (e) {
-      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
     } finally {
       setBusyId(null)
     }
@@ -51,7 +51,7 @@ export function TrashView({ onRestored }: { onRestored(id: string): void }) {
       toast.show({ kind: 'info', message: t('trash.purged', { title }) })
       refresh()
     } catch (e) {
-      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
     } finally {
       setBusyId(null)
     }
@@ -65,7 +65,7 @@ export function TrashView({ onRestored }: { onRestored(id: string): void }) {
       {articles === null ? (
         error !== null ? (
           <div role="alert" className="pane-message">
-            <p>{t('nav.loadFailed', { message: errorMessage(error) })}</p>
+            <p>{t('nav.loadFailed', { message: errorText(error) })}</p>
             <button type="button" className="btn" onClick={refresh}>
               {t('common.retry')}
             </button>

@@ -78,10 +78,3 @@ export function useNow(intervalMs = 30_000): number {
   }, [intervalMs])
   return now
 }
-
-export function errorMessage(e: unknown): string {
-  if (e && typeof e === 'object' && 'message' in e && typeof (e as { message: unknown }).message === 'string') {
-    return (e as { message: string }).message
-  }
-  return String(e)
-}

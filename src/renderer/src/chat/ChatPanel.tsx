@@ -2,7 +2,6 @@
 import type { Editor } from '@tiptap/core'
 import { useId, useMemo } from 'react'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import { IconClose, IconPlus } from '../components/icons'
 import { useToast } from '../components/Toast'
 import { useI18n } from '../i18n/I18nProvider'
@@ -20,7 +19,7 @@ interface Props {
 export function ChatPanel({ id, editor, onClose }: Props) {
   const client = useClient()
   const toast = useToast()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const headingId = useId()
   const chat = useChat()
   const { list } = useConversations()
@@ -36,11 +35,11 @@ export function ChatPanel({ id, editor, onClose }: Props) {
           const libraryId = imageId.startsWith('att_') ? (await client.call('chat.toLibrary', { id: imageId })).imageId : imageId
           if (!insertFigure(editor, libraryId, answer)) toast.show({ kind: 'error', message: t('chat.insertFailed') })
         } catch (e) {
-          toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+          toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
         }
       },
     }),
-    [client, editor, t, toast],
+    [client, editor, t, errorText, toast],
   )
 
   return (

@@ -5,7 +5,8 @@
  * (which can insert answers into the article) and the full-screen Chat view.
  */
 import { useEffect, useId, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
-import { MAX_CHAT_IMAGES, type ChatImage, type ChatMessage } from '../../../shared/chat-api'
+import type { ChatImage, ChatMessage } from '../../../shared/chat-api'
+import { MAX_CHAT_IMAGES } from '../../../shared/limits'
 import { IconClose, IconImage } from '../components/icons'
 import { looksLikeImage } from '../editor/images'
 import { useI18n } from '../i18n/I18nProvider'
@@ -286,7 +287,7 @@ interface MessageProps {
 }
 
 function Message({ message: m, question, isLast, busy, stopping, insert, onEdit, onRegenerate }: MessageProps) {
-  const { t, locale } = useI18n()
+  const { t, locale, errorText } = useI18n()
   const openModels = useOpenModels()
   const [inserting, setInserting] = useState(false)
   if (m.role === 'user') {
@@ -326,7 +327,7 @@ function Message({ message: m, question, isLast, busy, stopping, insert, onEdit,
       ) : null}
       {m.error && (
         <div className="inline-error" role="alert" data-testid="chat-error" data-code={m.error.code}>
-          <p>{m.error.message}</p>
+          <p>{errorText(m.error)}</p>
           {needsModelsScreen(m.error.code) && (
             <button type="button" className="btn btn-small" onClick={openModels}>
               {t('chat.openModels')}

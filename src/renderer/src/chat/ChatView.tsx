@@ -2,7 +2,6 @@
 import { useEffect, useId, useState } from 'react'
 import { ChatSettings, CHAT_IMAGE_SIZE_MAX, CHAT_IMAGE_SIZE_MIN, type ChatSettingsPatch } from '../../../shared/chat-api'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import { useDialogs } from '../components/DialogProvider'
 import { IconPlus, IconTrash } from '../components/icons'
 import { useToast } from '../components/Toast'
@@ -15,7 +14,7 @@ export function ChatView() {
   const client = useClient()
   const dialogs = useDialogs()
   const toast = useToast()
-  const { t, locale } = useI18n()
+  const { t, locale, errorText } = useI18n()
   const [query, setQuery] = useState('')
   const { list, error, refresh } = useConversations(query)
   const chat = useChat()
@@ -35,7 +34,7 @@ export function ChatView() {
       await client.call('chat.rename', { id, title: value })
       refresh()
     } catch (e) {
-      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
     }
   }
 
@@ -47,7 +46,7 @@ export function ChatView() {
       if (chat.conversationId === id) chat.open(null)
       refresh()
     } catch (e) {
-      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
     }
   }
 
@@ -121,14 +120,14 @@ export function ChatView() {
 
 function ChatSettingsForm() {
   const client = useClient()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const ids = { storage: useId(), size: useId(), context: useId(), tokens: useId() }
   const [settings, setSettings] = useState<ChatSettings | null>(null)
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
-    client.call('chat.settings.get', {}).then(setSettings, (e: unknown) => setError(errorMessage(e)))
-  }, [client])
+    client.call('chat.settings.get', {}).then(setSettings, (e: unknown) => setError(errorText(e)))
+  }, [client, errorText])
 
   const save = (patch: ChatSettingsPatch) => {
     client.call('chat.settings.set', patch).then(
@@ -136,7 +135,7 @@ function ChatSettingsForm() {
         setSettings(s)
         setError(null)
       },
-      (e: unknown) => setError(errorMessage(e)),
+      (e: unknown) => setError(errorText(e)),
     )
   }
   const numberPatch = (value: string, key: 'maxImageSize' | 'maxTokens' | 'contextTokens') => {

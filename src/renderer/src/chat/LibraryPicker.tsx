@@ -1,6 +1,6 @@
 /** "From library": pick library images (search by meaning, or the newest) for the next chat message. Mount it when opened: it loads then. */
 import { useId, useState } from 'react'
-import { MAX_CHAT_IMAGES } from '../../../shared/chat-api'
+import { MAX_CHAT_IMAGES } from '../../../shared/limits'
 import { useClient } from '../api'
 import { Modal } from '../components/Modal'
 import { altFromFileName } from '../editor/images'

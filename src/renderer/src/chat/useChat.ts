@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ChatImage, ChatProgress, Conversation } from '../../../shared/chat-api'
 import { FolioError } from '../../../shared/errors'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
+import { useErrorState } from '../i18n/I18nProvider'
 import { TokenBatcher, type FrameScheduler } from '../models/token-batcher'
 import type { LiveTurn } from './chat-logic'
 
@@ -37,9 +37,9 @@ export function useChat(initialId: string | null = null): ChatState {
   const client = useClient()
   const [conversationId, setConversationId] = useState<string | null>(initialId)
   const [conversation, setConversation] = useState<Conversation | null>(null)
-  const [loadError, setLoadError] = useState<string | null>(null)
+  const [loadError, setLoadError] = useErrorState()
   const [live, setLive] = useState<LiveTurn | null>(null)
-  const [problem, setProblem] = useState<string | null>(null)
+  const [problem, setProblem] = useErrorState()
   const controllerRef = useRef<AbortController | null>(null)
   const idRef = useRef(conversationId)
   const [tick, setTick] = useState(0)
@@ -61,12 +61,12 @@ export function useChat(initialId: string | null = null): ChatState {
         setConversation(c)
         setLoadError(null)
       },
-      (e: unknown) => alive && setLoadError(errorMessage(e)),
+      (e: unknown) => alive && setLoadError(e),
     )
     return () => {
       alive = false
     }
-  }, [client, conversationId, tick])
+  }, [client, conversationId, tick, setLoadError])
 
   const reload = useCallback(() => setTick((n) => n + 1), [])
 
@@ -93,7 +93,7 @@ export function useChat(initialId: string | null = null): ChatState {
     setLive(null)
     setConversationId(id)
     if (id === null) setConversation(null)
-  }, [])
+  }, [setProblem])
 
   const run = useCallback(
     async (
@@ -123,7 +123,7 @@ export function useChat(initialId: string | null = null): ChatState {
       } catch (e) {
         const cancelled = e instanceof FolioError && e.code === 'CANCELLED' && controller.signal.aborted
         // Once the question is saved, a failed answer is stored with its error (the reload shows it).
-        if (!cancelled && !saved) setProblem(errorMessage(e))
+        if (!cancelled && !saved) setProblem(e)
       } finally {
         batcher.flush()
         batcher.dispose()
@@ -134,14 +134,14 @@ export function useChat(initialId: string | null = null): ChatState {
             const c = await client.call('chat.get', { id })
             if (idRef.current === id) setConversation(c)
           } catch (e) {
-            setLoadError(errorMessage(e))
+            setLoadError(e)
           }
         }
         setLive(null)
       }
       return saved
     },
-    [client],
+    [client, setProblem, setLoadError],
   )
 
   const send = useCallback(
@@ -191,6 +191,6 @@ export function useChat(initialId: string | null = null): ChatState {
     regenerate,
     edit,
     stop,
-    dismissProblem: useCallback(() => setProblem(null), []),
+    dismissProblem: useCallback(() => setProblem(null), [setProblem]),
   }
 }

@@ -2,12 +2,12 @@
 import { useEffect, useState } from 'react'
 import type { ConversationSummary } from '../../../shared/chat-api'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
+import { useErrorState } from '../i18n/I18nProvider'
 
 export function useConversations(query = ''): { list: ConversationSummary[] | null; error: string | null; refresh(): void } {
   const client = useClient()
   const [list, setList] = useState<ConversationSummary[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useErrorState()
   const [tick, setTick] = useState(0)
 
   useEffect(() => client.on('chat.changed', () => setTick((n) => n + 1)), [client])
@@ -23,7 +23,7 @@ export function useConversations(query = ''): { list: ConversationSummary[] | nu
             setList(r.conversations)
             setError(null)
           },
-          (e: unknown) => alive && setError(errorMessage(e)),
+          (e: unknown) => alive && setError(e),
         )
       },
       q ? 200 : 0,
@@ -32,7 +32,7 @@ export function useConversations(query = ''): { list: ConversationSummary[] | nu
       alive = false
       clearTimeout(timer)
     }
-  }, [client, query, tick])
+  }, [client, query, tick, setError])
 
   return { list, error, refresh: () => setTick((n) => n + 1) }
 }

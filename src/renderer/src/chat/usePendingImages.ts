@@ -4,9 +4,9 @@
  * library thumbnails dragged in are used as they are.
  */
 import { useCallback, useState } from 'react'
-import { MAX_CHAT_IMAGES, type ChatImage } from '../../../shared/chat-api'
+import type { ChatImage } from '../../../shared/chat-api'
+import { MAX_CHAT_IMAGES } from '../../../shared/limits'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import { MAX_IMAGE_MB, screenFiles } from '../editor/images'
 import { useI18n } from '../i18n/I18nProvider'
 import type { DraggedImage } from '../library/library-logic'
@@ -26,7 +26,7 @@ export interface PendingImages {
 
 export function usePendingImages(): PendingImages {
   const client = useClient()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const [images, setImages] = useState<ChatImage[]>([])
   const [rejected, setRejected] = useState<{ name: string; reason: string }[]>([])
   const [attaching, setAttaching] = useState(false)
@@ -51,12 +51,12 @@ export function usePendingImages(): PendingImages {
         setImages((list) => [...list, ...r.images.filter((img) => !list.some((x) => x.id === img.id))].slice(0, MAX_CHAT_IMAGES))
         if (r.rejected.length) setRejected((list) => [...list, ...r.rejected])
       } catch (e) {
-        setRejected((list) => [...list, ...accepted.map((f) => ({ name: f.name, reason: errorMessage(e) }))])
+        setRejected((list) => [...list, ...accepted.map((f) => ({ name: f.name, reason: errorText(e) }))])
       } finally {
         setAttaching(false)
       }
     },
-    [client, images.length, t],
+    [client, images.length, t, errorText],
   )
 
   const addLibrary = useCallback(

@@ -4,7 +4,7 @@ import { useI18n } from '../i18n/I18nProvider'
 
 export function Banner() {
   const { state, error } = useConnection()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const show = state === 'reconnecting' || state === 'closed'
   return (
     <div className="banner-slot" role="status">
@@ -12,7 +12,7 @@ export function Banner() {
         <div className="banner">
           <span className="banner-spinner" aria-hidden="true" />
           <span>{t('banner.reconnecting')}</span>
-          {error && <span className="banner-detail">{error.message}</span>}
+          {error && <span className="banner-detail">{errorText(error)}</span>}
         </div>
       )}
     </div>

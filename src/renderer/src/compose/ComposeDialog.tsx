@@ -4,7 +4,8 @@
  * candidates. With text in the article it can also just place the images again.
  */
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react'
-import { MAX_IMAGES, type ComposeLang, type ComposeTone, type ImageCount, type ImageSource } from '../../../shared/compose-api'
+import type { ComposeLang, ComposeTone, ImageCount, ImageSource } from '../../../shared/compose-api'
+import { MAX_IMAGES } from '../../../shared/limits'
 import { Modal } from '../components/Modal'
 import { useI18n } from '../i18n/I18nProvider'
 import { useClient } from '../api'

@@ -2,8 +2,8 @@
 import type { Editor } from '@tiptap/core'
 import { useEffect, useRef, useState } from 'react'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import type { Translate } from '../i18n'
+import { useErrorText } from '../i18n/I18nProvider'
 import { Composer } from './composer'
 import { SpotRunner } from './spot-runner'
 import { animationFrames } from './stream-into-editor'
@@ -17,12 +17,15 @@ export interface ComposeMachinery {
 export function useComposer(editor: Editor, t: Translate, onTitle: (title: string) => void): ComposeMachinery | null {
   const client = useClient()
   const [machinery, setMachinery] = useState<ComposeMachinery | null>(null)
+  const errorText = useErrorText()
   const tRef = useRef(t)
+  const errorTextRef = useRef(errorText)
   const titleRef = useRef(onTitle)
   useEffect(() => {
     tRef.current = t
+    errorTextRef.current = errorText
     titleRef.current = onTitle
-  }, [t, onTitle])
+  }, [t, errorText, onTitle])
 
   useEffect(() => {
     const live = () => (editor.isDestroyed ? null : editor)
@@ -30,7 +33,7 @@ export function useComposer(editor: Editor, t: Translate, onTitle: (title: strin
       noMatch: () => tRef.current('compose.spot.noMatch'),
       noText: () => tRef.current('compose.spot.noText'),
       stopped: () => tRef.current('compose.spot.stopped'),
-      describe: errorMessage,
+      describe: (e: unknown) => errorTextRef.current(e),
     }
     const spots = new SpotRunner({ client, editor: live, messages })
     const composer = new Composer({ client, editor: live, spots, scheduler: animationFrames, onTitle: (title) => titleRef.current(title), messages })

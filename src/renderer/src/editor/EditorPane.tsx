@@ -2,7 +2,6 @@
 import { memo, useEffect, useState } from 'react'
 import type { Article } from '../../../shared/api'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import { waitForPendingSave } from '../articles/save-registry'
 import { useI18n } from '../i18n/I18nProvider'
 import { Editor } from './Editor'
@@ -15,7 +14,7 @@ interface Props {
 
 export const EditorPane = memo(function EditorPane({ articleId, autoFocusTitle, onTrash }: Props) {
   const client = useClient()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const [article, setArticle] = useState<Article | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [attempt, setAttempt] = useState(0)
@@ -51,7 +50,7 @@ export const EditorPane = memo(function EditorPane({ articleId, autoFocusTitle, 
   if (error !== null) {
     return (
       <div className="pane-message" role="alert">
-        <p>{t('editor.loadFailed', { message: errorMessage(error) })}</p>
+        <p>{t('editor.loadFailed', { message: errorText(error) })}</p>
         <button type="button" className="btn" onClick={() => setAttempt((n) => n + 1)}>
           {t('common.retry')}
         </button>

@@ -7,7 +7,6 @@ import { useEffect, useId, useRef, useState } from 'react'
 import type { DocNode } from '../../../shared/doc'
 import { FolioError } from '../../../shared/errors'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import { IconGrip, IconTrash } from '../components/icons'
 import { useI18n } from '../i18n/I18nProvider'
 import { cleanCandidates, isImageId, type FigureOptions } from './extensions/figure'
@@ -18,7 +17,7 @@ import { altFromFileName } from './images'
 type Search = { state: 'idle' } | { state: 'running' } | { state: 'failed'; message: string }
 
 export function FigureView({ node, updateAttributes, deleteNode, extension, selected, editor, getPos }: ReactNodeViewProps) {
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const client = useClient()
   const id = useId()
   const imageId = String(node.attrs.imageId ?? '')
@@ -80,7 +79,7 @@ export function FigureView({ node, updateAttributes, deleteNode, extension, sele
     } catch (e) {
       if (abort.signal.aborted || (e instanceof FolioError && e.code === 'CANCELLED')) return setSearch({ state: 'idle' })
       const noModel = e instanceof FolioError && e.code === 'NO_MODEL'
-      setSearch({ state: 'failed', message: noModel ? t('figure.noModel') : t('figure.searchFailed', { message: errorMessage(e) }) })
+      setSearch({ state: 'failed', message: noModel ? t('figure.noModel') : t('figure.searchFailed', { message: errorText(e) }) })
     } finally {
       if (abortRef.current === abort) abortRef.current = null
     }

@@ -5,7 +5,6 @@
 import { useEditorState, type Editor } from '@tiptap/react'
 import { createPortal } from 'react-dom'
 import type { Autosave } from '../articles/autosave'
-import { errorMessage } from '../articles/hooks'
 import { useStatusSlot } from '../components/StatusSlot'
 import { useSaveState } from '../articles/useAutosave'
 import { wordCount } from '../i18n'
@@ -13,7 +12,7 @@ import { useI18n } from '../i18n/I18nProvider'
 import { selectWordCount } from './editor-state'
 
 export function StatusBar({ editor, autosave }: { editor: Editor; autosave: Autosave }) {
-  const { t, lang } = useI18n()
+  const { t, lang, errorText } = useI18n()
   const words = useEditorState({ editor, selector: ({ editor: e }) => selectWordCount(e) })
   const save = useSaveState(autosave)
   const slot = useStatusSlot()
@@ -22,7 +21,7 @@ export function StatusBar({ editor, autosave }: { editor: Editor; autosave: Auto
     save.status === 'saving'
       ? t('status.saving')
       : save.status === 'error'
-        ? t('status.failed', { message: errorMessage(save.error) })
+        ? t('status.failed', { message: errorText(save.error) })
         : save.status === 'dirty'
           ? t('status.dirty')
           : t('status.saved')

@@ -1,6 +1,6 @@
 /** The article title. Owns its own state so typing in it does not re-render the editor. */
 import { useEffect, useId, useState } from 'react'
-import { MAX_TITLE } from '../../../shared/api'
+import { MAX_TITLE } from '../../../shared/limits'
 import { useI18n } from '../i18n/I18nProvider'
 
 interface Props {

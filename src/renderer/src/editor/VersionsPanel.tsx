@@ -3,7 +3,6 @@ import { useCallback, useEffect, useId, useState } from 'react'
 import type { Article, Version } from '../../../shared/api'
 import { useClient } from '../api'
 import { dateTime } from '../articles/format'
-import { errorMessage } from '../articles/hooks'
 import { useDialogs } from '../components/DialogProvider'
 import { IconClose } from '../components/icons'
 import { useToast } from '../components/Toast'
@@ -24,7 +23,7 @@ export function VersionsPanel({ id, articleId, onClose, flush, onRestored }: Pro
   const client = useClient()
   const dialogs = useDialogs()
   const toast = useToast()
-  const { t, lang, locale } = useI18n()
+  const { t, lang, locale, errorText } = useI18n()
   const headingId = useId()
   const [versions, setVersions] = useState<Version[] | null>(null)
   const [error, setError] = useState<unknown>(null)
@@ -76,7 +75,7 @@ export function VersionsPanel({ id, articleId, onClose, flush, onRestored }: Pro
       toast.show({ kind: 'success', message: t('versions.saved') })
       reload()
     } catch (e) {
-      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
     } finally {
       setBusy(false)
     }
@@ -91,7 +90,7 @@ export function VersionsPanel({ id, articleId, onClose, flush, onRestored }: Pro
       toast.show({ kind: 'success', message: t('versions.restored', { date: dateTime(v.createdAt, locale) }) })
       reload()
     } catch (e) {
-      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
     } finally {
       setBusy(false)
     }
@@ -115,7 +114,7 @@ export function VersionsPanel({ id, articleId, onClose, flush, onRestored }: Pro
       </button>
       {error !== null && versions === null ? (
         <p className="panel-note" role="alert">
-          {t('versions.loadFailed', { message: errorMessage(error) })}{' '}
+          {t('versions.loadFailed', { message: errorText(error) })}{' '}
           <button type="button" className="btn btn-small" onClick={reload}>
             {t('common.retry')}
           </button>

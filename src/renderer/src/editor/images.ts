@@ -1,5 +1,5 @@
 /** Pure helpers for importing images (tested under Node). */
-import { MAX_IMAGE_BYTES } from '../../../shared/api'
+import { MAX_IMAGE_BYTES } from '../../../shared/limits'
 
 /** Alt text for a freshly imported image: its file name without the extension. */
 export function altFromFileName(name: string): string {

@@ -1,7 +1,7 @@
 /** Library images for a picker: a page of the library, or search results while `query` is set (debounced). */
 import { useCallback, useEffect, useState } from 'react'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
+import { useErrorState } from '../i18n/I18nProvider'
 
 export interface LibraryEntry {
   id: string
@@ -14,7 +14,7 @@ const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p
 export function useLibraryEntries(query: string, limit = 60): { entries: LibraryEntry[] | null; error: string | null; reload(): void } {
   const client = useClient()
   const [entries, setEntries] = useState<LibraryEntry[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useErrorState()
   const [tick, setTick] = useState(0)
 
   useEffect(() => {
@@ -31,7 +31,7 @@ export function useLibraryEntries(query: string, limit = 60): { entries: Library
             setEntries(list)
             setError(null)
           },
-          (e: unknown) => live && setError(errorMessage(e)),
+          (e: unknown) => live && setError(e),
         )
       },
       q ? 200 : 0,
@@ -40,7 +40,7 @@ export function useLibraryEntries(query: string, limit = 60): { entries: Library
       live = false
       clearTimeout(timer)
     }
-  }, [client, query, limit, tick])
+  }, [client, query, limit, tick, setError])
 
   const reload = useCallback(() => setTick((n) => n + 1), [])
   return { entries, error, reload }

@@ -7,7 +7,6 @@ import { Selection } from '@tiptap/pm/state'
 import { useCallback } from 'react'
 import type { Output } from '../../../shared/api'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import { useToast } from '../components/Toast'
 import { useI18n } from '../i18n/I18nProvider'
 import { altFromFileName, batchFiles, MAX_IMAGE_MB, screenFiles } from './images'
@@ -17,7 +16,7 @@ type Imported = Output<'images.import'>['images'][number]
 export function useImageImport(editor: Editor): (files: readonly File[], at?: number) => Promise<void> {
   const client = useClient()
   const toast = useToast()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
 
   return useCallback(
     async (files: readonly File[], at?: number) => {
@@ -56,7 +55,7 @@ export function useImageImport(editor: Editor): (files: readonly File[], at?: nu
           offset += batch.length
         }
       } catch (e) {
-        toast.show({ kind: 'error', message: t('images.failed', { message: errorMessage(e) }) })
+        toast.show({ kind: 'error', message: t('images.failed', { message: errorText(e) }) })
       } finally {
         editor.off('transaction', track)
         toast.dismiss(progress)
@@ -78,6 +77,6 @@ export function useImageImport(editor: Editor): (files: readonly File[], at?: nu
       }
       chain.run()
     },
-    [client, editor, t, toast],
+    [client, editor, t, errorText, toast],
   )
 }

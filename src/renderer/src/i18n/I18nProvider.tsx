@@ -5,6 +5,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { I18nextProvider, useTranslation } from 'react-i18next'
+import { localizeError } from './errors'
 import { createI18n, detectLang, isLang, LANG_TAGS, makeTranslate, type Lang, type Translate } from './index'
 
 export const LANG_STORAGE_KEY = 'folio.lang'
@@ -15,6 +16,8 @@ interface I18n {
   locale: string
   setLang(lang: Lang): void
   t: Translate
+  /** A thrown error or stored `{ code, message }` as text in this language (i18n/errors). */
+  errorText(e: unknown): string
 }
 
 const SetLangContext = createContext<((lang: Lang) => void) | null>(null)
@@ -78,5 +81,24 @@ export function useI18n(): I18n {
   const { i18n } = useTranslation()
   const lang: Lang = isLang(i18n.language) ? i18n.language : 'en'
   const t = useMemo(() => makeTranslate(i18n, lang), [i18n, lang])
-  return useMemo(() => ({ lang, locale: LANG_TAGS[lang], setLang, t }), [lang, setLang, t])
+  return useMemo(
+    () => ({ lang, locale: LANG_TAGS[lang], setLang, t, errorText: (e: unknown) => localizeError(e, t, lang) }),
+    [lang, setLang, t],
+  )
+}
+
+/** `errorText` alone, for hooks that show errors but translate nothing else. */
+export function useErrorText(): (e: unknown) => string {
+  return useI18n().errorText
+}
+
+/**
+ * An error to show, kept as thrown so a language switch re-words it: `[text | null, set]`, where
+ * `set(e)` shows e and `set(null)` clears. `set` is stable: listing it in deps re-runs nothing.
+ */
+export function useErrorState(): [string | null, (e: unknown) => void] {
+  const errorText = useErrorText()
+  const [shown, setShown] = useState<{ error: unknown } | null>(null)
+  const set = useCallback((e: unknown) => setShown(e === null ? null : { error: e }), [])
+  return [shown && errorText(shown.error), set]
 }

@@ -79,6 +79,8 @@ const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>()
+
 /**
  * How long ago, for lists: `justNow` under a minute, then "5 minutes ago" / "5分钟前", "yesterday" /
  * "昨天", up to a week; older ones as a short date ("Jan 2" / "1月2日"), with the year when not this year.
@@ -87,7 +89,8 @@ export function formatRelative(ts: number, now: number, locale: string, justNow:
   const diff = ts - now
   const abs = Math.abs(diff)
   if (abs < MINUTE) return justNow
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })
+  let rtf = relativeFormats.get(locale)
+  if (!rtf) relativeFormats.set(locale, (rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })))
   if (abs < HOUR) return rtf.format(Math.round(diff / MINUTE), 'minute')
   if (abs < DAY) return rtf.format(Math.round(diff / HOUR), 'hour')
   if (abs < 7 * DAY) return rtf.format(Math.round(diff / DAY), 'day')

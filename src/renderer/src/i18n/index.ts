@@ -46,8 +46,15 @@ export function createI18n(lang: Lang): I18next {
 export function makeTranslate(inst: I18next, lang: Lang): Translate {
   const fixed = inst.getFixedT(lang)
   const locale = LANG_TAGS[lang]
+  // The dictionaries never change at run time, and i18next's lookup costs ~10 µs a key: the first
+  // screen asks for a few thousand.
+  const plain = new Map<MessageKey, string>()
   return (key, vars) => {
-    if (!vars) return fixed(key)
+    if (!vars) {
+      let text = plain.get(key)
+      if (text === undefined) plain.set(key, (text = fixed(key)))
+      return text
+    }
     const values: Record<string, string> = {}
     for (const [k, v] of Object.entries(vars)) values[k] = typeof v === 'number' ? formatNumber(v, locale) : v
     return fixed(key, values)

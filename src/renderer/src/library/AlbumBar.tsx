@@ -5,9 +5,8 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Album } from '../../../shared/albums-api'
-import { MAX_ALBUM_NAME } from '../../../shared/albums-api'
+import { MAX_ALBUM_NAME } from '../../../shared/limits'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import { useDialogs } from '../components/DialogProvider'
 import { useToast } from '../components/Toast'
 import { useI18n } from '../i18n/I18nProvider'
@@ -27,12 +26,12 @@ export function AlbumBar({ album, onAlbum, selected, tick, onChanged }: Props) {
   const client = useClient()
   const dialogs = useDialogs()
   const toast = useToast()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const [albums, setAlbums] = useState<Album[] | null>(null)
   const addMenu = useRef<HTMLDetailsElement>(null)
   const actionsMenu = useRef<HTMLDetailsElement>(null)
 
-  const fail = useCallback((e: unknown) => toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) }), [toast, t])
+  const fail = useCallback((e: unknown) => toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) }), [toast, t, errorText])
   const load = useCallback(() => client.call('albums.list', {}).then((r) => setAlbums(r.albums), fail), [client, fail])
   useEffect(() => {
     void load()

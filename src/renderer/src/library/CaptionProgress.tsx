@@ -6,24 +6,23 @@
 import { useEffect, useState } from 'react'
 import type { CaptionStatus } from '../../../shared/captions-api'
 import { useClient, useRuntime } from '../api'
-import { errorMessage } from '../articles/hooks'
-import { useI18n } from '../i18n/I18nProvider'
+import { useErrorState, useI18n } from '../i18n/I18nProvider'
 import { captionProgress, isModelProblem } from './caption-logic'
 
 export function CaptionProgress() {
   const client = useClient()
   const { connection } = useRuntime()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const [status, setStatus] = useState<CaptionStatus | null>(null)
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useErrorState()
 
   useEffect(() => {
     let live = true
     const fetchStatus = () =>
       client.call('library.captions.status', {}).then(
         (s) => live && setStatus(s),
-        (e: unknown) => live && setError(errorMessage(e)),
+        (e: unknown) => live && setError(e),
       )
     void fetchStatus()
     const off = client.on('library.captions', (s) => setStatus(s))
@@ -39,7 +38,7 @@ export function CaptionProgress() {
       off()
       offConn()
     }
-  }, [client, connection])
+  }, [client, connection, setError])
 
   if (!status) return null
   const p = captionProgress(status)
@@ -50,7 +49,7 @@ export function CaptionProgress() {
     setError(null)
     client
       .call(method, {})
-      .then(setStatus, (e: unknown) => setError(errorMessage(e)))
+      .then(setStatus, (e: unknown) => setError(e))
       .finally(() => setBusy(false))
   }
 
@@ -83,7 +82,7 @@ export function CaptionProgress() {
       )}
       {status.problem && !status.paused && (
         <p role="status" data-testid="caption-problem">
-          {isModelProblem(status.problem.code) ? t('library.captions.noVision') : t('library.captions.problem', { message: status.problem.message })}
+          {isModelProblem(status.problem.code) ? t('library.captions.noVision') : t('library.captions.problem', { message: errorText(status.problem) })}
         </p>
       )}
       {error && <p role="alert">{t('common.error', { message: error })}</p>}

@@ -4,8 +4,7 @@ import type { ArticleSummary } from '../../../shared/api'
 import type { LibraryDetail, LibraryItem } from '../../../shared/library-api'
 import { useClient } from '../api'
 import { displayTitle } from '../articles/format'
-import { errorMessage } from '../articles/hooks'
-import { useI18n } from '../i18n/I18nProvider'
+import { useErrorState, useI18n } from '../i18n/I18nProvider'
 import type { MessageKey } from '../i18n'
 import { formatBytes, formatDateTime } from '../i18n/format'
 import { parseTags } from './library-logic'
@@ -31,7 +30,7 @@ export function DetailPanel({ id, articles, onOpenArticle, onUpdated, onClose }:
   const { t, locale } = useI18n()
   const uid = useId()
   const [detail, setDetail] = useState<LibraryDetail | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useErrorState()
   const [caption, setCaption] = useState('')
   const [description, setDescription] = useState('')
   const [tags, setTags] = useState('')
@@ -51,12 +50,12 @@ export function DetailPanel({ id, articles, onOpenArticle, onUpdated, onClose }:
         setDescription(d.description ?? '')
         setTags(d.tags.join(', '))
       },
-      (e: unknown) => live && setError(errorMessage(e)),
+      (e: unknown) => live && setError(e),
     )
     return () => {
       live = false
     }
-  }, [client, id])
+  }, [client, id, setError])
 
   const dirty =
     detail !== null &&
@@ -73,7 +72,7 @@ export function DetailPanel({ id, articles, onOpenArticle, onUpdated, onClose }:
       setSaved(true)
       onUpdated(item)
     } catch (e) {
-      setError(errorMessage(e))
+      setError(e)
     } finally {
       setSaving(false)
     }

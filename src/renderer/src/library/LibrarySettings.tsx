@@ -4,10 +4,9 @@
  */
 import { useEffect, useId, useState } from 'react'
 import type { LibrarySettings as Settings, LibrarySettingsPatch } from '../../../shared/library-settings-api'
-import { CAPTION_MAX_SIZE_MAX, CAPTION_MAX_SIZE_MIN } from '../../../shared/library-settings-api'
+import { CAPTION_MAX_SIZE_MAX, CAPTION_MAX_SIZE_MIN } from '../../../shared/limits'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
-import { useI18n } from '../i18n/I18nProvider'
+import { useErrorState, useI18n } from '../i18n/I18nProvider'
 import { parseCaptionMaxSize } from './caption-logic'
 
 export function LibrarySettings() {
@@ -16,7 +15,7 @@ export function LibrarySettings() {
   const id = useId()
   const [settings, setSettings] = useState<Settings | null>(null)
   const [sizeText, setSizeText] = useState('')
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useErrorState()
   const [saving, setSaving] = useState(0)
 
   useEffect(() => {
@@ -27,12 +26,12 @@ export function LibrarySettings() {
         setSettings(s)
         setSizeText(String(s.captionMaxSize))
       },
-      (e: unknown) => live && setError(errorMessage(e)),
+      (e: unknown) => live && setError(e),
     )
     return () => {
       live = false
     }
-  }, [client])
+  }, [client, setError])
 
   const save = (patch: LibrarySettingsPatch) => {
     setError(null)
@@ -42,7 +41,7 @@ export function LibrarySettings() {
       .call('library.settings.set', patch)
       .then(
         (s) => setSettings(s),
-        (e: unknown) => setError(errorMessage(e)),
+        (e: unknown) => setError(e),
       )
       .finally(() => setSaving((n) => n - 1))
   }

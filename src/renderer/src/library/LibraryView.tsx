@@ -6,11 +6,10 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import type { ArticleSummary } from '../../../shared/api'
 import { useClient } from '../api'
 import { displayTitle } from '../articles/format'
-import { errorMessage } from '../articles/hooks'
 import { useDialogs } from '../components/DialogProvider'
 import { useToast } from '../components/Toast'
 import { altFromFileName } from '../editor/images'
-import { useI18n } from '../i18n/I18nProvider'
+import { useErrorState, useI18n } from '../i18n/I18nProvider'
 import { AlbumBar } from './AlbumBar'
 import { CaptionProgress } from './CaptionProgress'
 import { DetailPanel } from './DetailPanel'
@@ -38,7 +37,7 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
   const client = useClient()
   const dialogs = useDialogs()
   const toast = useToast()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const [album, setAlbum] = useState<string | null>(null)
   const pages = useMemo(() => new LibraryPages((input) => client.call('library.list', album ? { ...input, album } : input)), [client, album])
   const version = useSyncExternalStore(pages.subscribe, () => pages.version)
@@ -48,7 +47,7 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
   const [from, setFrom] = useState('')
   const [to, setTo] = useState('')
   const [hits, setHits] = useState<Hit[] | null>(null)
-  const [searchError, setSearchError] = useState<string | null>(null)
+  const [searchError, setSearchError] = useErrorState()
   const [searchTick, setSearchTick] = useState(0)
   const [sel, setSel] = useState<SelectionState>({ selected: new Set(), anchor: null })
   const [active, setActive] = useState(-1)
@@ -86,14 +85,14 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
             setSearchError(null)
             setHits(r.results.map((x) => ({ id: x.id, fileName: baseName(x.path), caption: x.caption })))
           },
-          (e: unknown) => live && setSearchError(errorMessage(e)),
+          (e: unknown) => live && setSearchError(e),
         )
     }, 150)
     return () => {
       live = false
       clearTimeout(timer)
     }
-  }, [client, searching, query, tags, from, to, album, searchTick])
+  }, [client, searching, query, tags, from, to, album, searchTick, setSearchError])
 
   // A new result set (or leaving search) starts a fresh selection.
   useEffect(() => {
@@ -143,7 +142,7 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
       const details = await Promise.all(ids.map((id) => client.call('library.get', { id })))
       usedIn = [...new Set(details.flatMap((d) => d.usedIn))]
     } catch (e) {
-      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
       return
     }
     const titles = usedIn.map((aid) => `“${displayTitle(articles?.find((a) => a.id === aid)?.title ?? '', t('common.untitled'))}”`).join(', ')
@@ -157,7 +156,7 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
     try {
       for (const id of ids) await client.call('library.trash', { id })
     } catch (e) {
-      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
     }
     setSel({ selected: new Set(), anchor: null })
     if (detailId && ids.includes(detailId)) setDetailId(null)
@@ -169,7 +168,7 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
         label: t('common.undo'),
         onClick: () => {
           void Promise.all(ids.map((id) => client.call('library.restore', { id }))).then(refresh, (e: unknown) =>
-            toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) }),
+            toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) }),
           )
         },
       },
@@ -350,7 +349,7 @@ export function LibraryView({ articles, onOpenArticle }: Props) {
 
       <div className="lib-body">
         {pages.error !== null && !searching ? (
-          <p role="alert">{t('library.loadFailed', { message: errorMessage(pages.error) })}</p>
+          <p role="alert">{t('library.loadFailed', { message: errorText(pages.error) })}</p>
         ) : searchError && searching ? (
           <p role="alert">{t('common.error', { message: searchError })}</p>
         ) : count === 0 && (searching ? hits !== null : total !== null) ? (

@@ -1,6 +1,6 @@
 /** Pure helpers for the caption progress bar and the library settings form. */
 import type { CaptionStatus } from '../../../shared/captions-api'
-import { CAPTION_MAX_SIZE_MAX, CAPTION_MAX_SIZE_MIN } from '../../../shared/library-settings-api'
+import { CAPTION_MAX_SIZE_MAX, CAPTION_MAX_SIZE_MIN } from '../../../shared/limits'
 
 export interface CaptionProgressView {
   /** Captions written. */

@@ -4,7 +4,6 @@
  */
 import { useCallback, useRef, useState } from 'react'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import { MAX_IMAGE_MB, screenFiles } from '../editor/images'
 import { useI18n } from '../i18n/I18nProvider'
 import { libraryBatches } from './library-logic'
@@ -49,7 +48,7 @@ export async function filesFromDrop(dt: DataTransfer): Promise<File[]> {
 
 export function useLibraryImport(onImported: () => void) {
   const client = useClient()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const [state, setState] = useState<ImportState>(IDLE)
   const abortRef = useRef<AbortController | null>(null)
 
@@ -91,14 +90,14 @@ export function useLibraryImport(onImported: () => void) {
           onImported()
         }
       } catch (e) {
-        if (!abort.signal.aborted) setState((s) => ({ ...s, error: errorMessage(e) }))
+        if (!abort.signal.aborted) setState((s) => ({ ...s, error: errorText(e) }))
       } finally {
         abortRef.current = null
         setState((s) => ({ ...s, running: false }))
         onImported()
       }
     },
-    [client, onImported, t],
+    [client, onImported, t, errorText],
   )
 
   const cancel = useCallback(() => abortRef.current?.abort(), [])

@@ -2,10 +2,9 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type Ref } from 'react'
 import type { ModelRole } from '../../../shared/api'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import { useToast } from '../components/Toast'
 import type { MessageKey, Translate } from '../i18n'
-import { useI18n } from '../i18n/I18nProvider'
+import { useErrorState, useI18n } from '../i18n/I18nProvider'
 import { formatBytes, formatSpeed, percent, remoteInput, validateRemoteForm, type RemoteForm, type RemoteFormErrors } from './format'
 import { formatPercent } from '../i18n/format'
 import { UploadError, uploadModelFiles, type UploadProgress, type UploadSlot } from './upload'
@@ -19,7 +18,7 @@ export function AddRemoteForm() {
   const id = useId()
   const [form, setForm] = useState<RemoteForm>(EMPTY)
   const [errors, setErrors] = useState<RemoteFormErrors>({})
-  const [serverError, setServerError] = useState<string | null>(null)
+  const [serverError, setServerError] = useErrorState()
   const [busy, setBusy] = useState(false)
   const urlRef = useRef<HTMLInputElement>(null)
   const roleRef = useRef<HTMLSelectElement>(null)
@@ -57,7 +56,7 @@ export function AddRemoteForm() {
       setForm(EMPTY)
       toast.show({ kind: 'success', message: t('models.remote.added', { name: model.name }) })
     } catch (err) {
-      setServerError(errorMessage(err))
+      setServerError(err)
     } finally {
       setBusy(false)
     }
@@ -276,7 +275,7 @@ function PickFileForm() {
   const [withMmproj, setWithMmproj] = useState(false)
   const [role, setRole] = useState<RoleChoice>('')
   const [roleError, setRoleError] = useState<MessageKey | undefined>(undefined)
-  const [serverError, setServerError] = useState<string | null>(null)
+  const [serverError, setServerError] = useErrorState()
   const [busy, setBusy] = useState(false)
   const roleRef = useRef<HTMLSelectElement>(null)
 
@@ -298,7 +297,7 @@ function PickFileForm() {
         toast.show({ kind: 'success', message: t('models.file.added', { name: model.name }) })
       }
     } catch (e) {
-      setServerError(errorMessage(e))
+      setServerError(e)
     } finally {
       setBusy(false)
     }
@@ -356,20 +355,20 @@ type UploadPhase = 'idle' | 'uploading' | 'adding'
 type SlotProgress = Record<UploadSlot, UploadProgress | null>
 const NO_PROGRESS: SlotProgress = { model: null, mmproj: null }
 
-function uploadFailureText(e: unknown, t: Translate): string {
+function uploadFailureText(e: unknown, t: Translate, errorText: (e: unknown) => string): string {
   if (e instanceof UploadError) {
     if (e.reason === 'network') return t('models.file.network')
     if (e.reason === 'bad-response') return t('models.file.badResponse', { status: e.status })
   }
-  // The server's own words, as they are.
-  return errorMessage(e)
+  // The server's error, in the UI language (its own words in English).
+  return errorText(e)
 }
 
 /** Serve mode (a browser): the files travel to the server, then get registered by their upload ids. */
 function UploadFileForm() {
   const client = useClient()
   const toast = useToast()
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const id = useId()
   const [files, setFiles] = useState<{ model: File | null; mmproj: File | null }>({ model: null, mmproj: null })
   const [role, setRole] = useState<RoleChoice>('')
@@ -436,7 +435,7 @@ function UploadFileForm() {
         toast.show({ kind: 'info', message: t('models.file.cancelled') })
       } else {
         const file = err instanceof UploadError && err.slot ? batch[err.slot]?.name ?? null : null
-        setFailure({ file, message: uploadFailureText(err, t) })
+        setFailure({ file, message: uploadFailureText(err, t, errorText) })
       }
     } finally {
       if (controllerRef.current === controller) controllerRef.current = null

@@ -1,7 +1,6 @@
 /** Recommended models: what each is, whether it fits this machine, and its download. */
 import { useId } from 'react'
 import type { CatalogueEntry } from '../../../shared/api'
-import { errorMessage } from '../articles/hooks'
 import { useDialogs } from '../components/DialogProvider'
 import { useToast } from '../components/Toast'
 import { useI18n } from '../i18n/I18nProvider'
@@ -12,7 +11,7 @@ import type { Catalogue, Loadable } from './models-store'
 import { useDownload, useDownloadStore } from './ModelsProvider'
 
 export function CatalogueSection({ catalogue, onRetry }: { catalogue: Loadable<Catalogue>; onRetry(): void }) {
-  const { t, locale } = useI18n()
+  const { t, locale, errorText } = useI18n()
   const sys = catalogue.data?.system
   return (
     <section className="models-section" aria-labelledby="catalogue-heading">
@@ -33,7 +32,7 @@ export function CatalogueSection({ catalogue, onRetry }: { catalogue: Loadable<C
       {catalogue.data === null ? (
         catalogue.error !== null ? (
           <div role="alert" className="inline-error">
-            <p>{t('models.catalogue.loadFailed', { message: errorMessage(catalogue.error) })}</p>
+            <p>{t('models.catalogue.loadFailed', { message: errorText(catalogue.error) })}</p>
             <button type="button" className="btn btn-small" onClick={onRetry}>
               {t('common.retry')}
             </button>
@@ -97,7 +96,7 @@ function CatalogueCard({ entry }: { entry: CatalogueEntry }) {
 }
 
 function DownloadControls({ entry, nameId }: { entry: CatalogueEntry; nameId: string }) {
-  const { t, locale } = useI18n()
+  const { t, locale, errorText } = useI18n()
   const store = useDownloadStore()
   const dialogs = useDialogs()
   const toast = useToast()
@@ -187,7 +186,7 @@ function DownloadControls({ entry, nameId }: { entry: CatalogueEntry; nameId: st
     return (
       <div className="card-download">
         <div className="inline-error" role="alert" data-testid="download-error">
-          <p>{dl.error?.message ?? t('models.dl.failed')}</p>
+          <p>{dl.error ? errorText(dl.error) : t('models.dl.failed')}</p>
         </div>
         {state.downloadedBytes > 0 && <p className="dl-note">{t('models.dl.partial', { amounts })}</p>}
         <div className="card-actions">

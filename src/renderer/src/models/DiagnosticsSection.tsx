@@ -2,12 +2,11 @@
 import { useId, useState } from 'react'
 import { diagnosticsMarkdown } from '../../../shared/diagnostics-api'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import { useToast } from '../components/Toast'
 import { useI18n } from '../i18n/I18nProvider'
 
 export function DiagnosticsSection() {
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const client = useClient()
   const toast = useToast()
   const id = useId()
@@ -23,7 +22,7 @@ export function DiagnosticsSection() {
       // The browser (serve mode) or window (desktop) that asked is part of the picture.
       text = diagnosticsMarkdown(await client.call('app.diagnostics', {}), navigator.userAgent)
     } catch (e) {
-      toast.show({ kind: 'error', message: t('common.error', { message: errorMessage(e) }) })
+      toast.show({ kind: 'error', message: t('common.error', { message: errorText(e) }) })
       setBusy(false)
       return
     }

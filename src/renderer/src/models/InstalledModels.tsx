@@ -2,17 +2,16 @@
 import { useId, useState } from 'react'
 import type { ModelInfo, ModelRole } from '../../../shared/api'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
 import { useDialogs } from '../components/DialogProvider'
 import { useToast } from '../components/Toast'
-import { useI18n } from '../i18n/I18nProvider'
+import { useErrorState, useI18n } from '../i18n/I18nProvider'
 import { formatBytes, ROLE_KEYS, USE_FOR_KEYS } from './format'
 import type { Loadable, ModelList } from './models-store'
 
 const ROLES: readonly ModelRole[] = ['writer', 'vision', 'embedder']
 
 export function InstalledModels({ list, onRetry }: { list: Loadable<ModelList>; onRetry(): void }) {
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   return (
     <section className="models-section" aria-labelledby="installed-heading">
       <h3 id="installed-heading" className="section-heading">
@@ -21,7 +20,7 @@ export function InstalledModels({ list, onRetry }: { list: Loadable<ModelList>; 
       {list.data === null ? (
         list.error !== null ? (
           <div role="alert" className="inline-error">
-            <p>{t('models.installed.loadFailed', { message: errorMessage(list.error) })}</p>
+            <p>{t('models.installed.loadFailed', { message: errorText(list.error) })}</p>
             <button type="button" className="btn btn-small" onClick={onRetry}>
               {t('common.retry')}
             </button>
@@ -58,7 +57,7 @@ function InstalledModel({ model }: { model: ModelInfo }) {
   const id = useId()
   const nameId = `${id}-name`
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useErrorState()
 
   const setRole = async (role: ModelRole) => {
     setBusy(true)
@@ -67,7 +66,7 @@ function InstalledModel({ model }: { model: ModelInfo }) {
       await client.call('models.setRole', { id: model.id, role })
       toast.show({ kind: 'success', message: t('models.roleSet', { name: model.name, role: t(ROLE_KEYS[role]) }) })
     } catch (e) {
-      setError(errorMessage(e))
+      setError(e)
     } finally {
       setBusy(false)
     }
@@ -87,7 +86,7 @@ function InstalledModel({ model }: { model: ModelInfo }) {
       await client.call('models.remove', { id: model.id })
       toast.show({ kind: 'info', message: t('models.removed', { name: model.name }) })
     } catch (e) {
-      setError(errorMessage(e))
+      setError(e)
       setBusy(false)
     }
   }

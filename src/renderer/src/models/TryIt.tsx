@@ -3,8 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react'
 import type { GenerationStats } from '../../../shared/api'
 import { FolioError } from '../../../shared/errors'
 import { useClient } from '../api'
-import { errorMessage } from '../articles/hooks'
-import { useI18n } from '../i18n/I18nProvider'
+import { useErrorState, useI18n } from '../i18n/I18nProvider'
 import { formatStats } from './format'
 import { TokenBatcher, type FrameScheduler } from './token-batcher'
 
@@ -26,7 +25,7 @@ export function TryIt() {
   const [output, setOutput] = useState('')
   const [phase, setPhase] = useState<Phase>('idle')
   const [stats, setStats] = useState<GenerationStats | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useErrorState()
   const controllerRef = useRef<AbortController | null>(null)
 
   // Leaving the screen stops the generation (the server cancels it).
@@ -56,7 +55,7 @@ export function TryIt() {
       batcher.flush()
       if (controller.signal.aborted && e instanceof FolioError && e.code === 'CANCELLED') setPhase('stopped')
       else {
-        setError(errorMessage(e))
+        setError(e)
         setPhase('error')
       }
     } finally {

@@ -1,6 +1,5 @@
 /** The vision engine (llama-server): where it is, or a download of llama.cpp's release build. */
 import { useId, useState } from 'react'
-import { errorMessage } from '../articles/hooks'
 import type { MessageKey } from '../i18n'
 import { useI18n } from '../i18n/I18nProvider'
 import { formatBytes, formatEta, formatSpeed, percent } from './format'
@@ -21,7 +20,7 @@ const GPU_KEYS: Record<GpuFlavour, MessageKey> = {
 }
 
 export function VisionEngineSection() {
-  const { t } = useI18n()
+  const { t, errorText } = useI18n()
   const store = useLlamaServerStore()
   const info = useLlamaServerSelector((s) => s.info)
   const install = useLlamaServerSelector((s) => s.install)
@@ -31,7 +30,7 @@ export function VisionEngineSection() {
     body =
       info.error !== null ? (
         <div role="alert" className="inline-error">
-          <p>{t('models.engine.loadFailed', { message: errorMessage(info.error) })}</p>
+          <p>{t('models.engine.loadFailed', { message: errorText(info.error) })}</p>
           <button type="button" className="btn btn-small" onClick={() => void store.refresh()}>
             {t('common.retry')}
           </button>
@@ -78,7 +77,7 @@ export function VisionEngineSection() {
 }
 
 function EngineDownload({ install }: { install: InstallUi | null }) {
-  const { t, locale } = useI18n()
+  const { t, locale, errorText } = useI18n()
   const id = useId()
   const store = useLlamaServerStore()
   // A guess from the backend node-llama-cpp found; the person can pick another.
@@ -128,7 +127,7 @@ function EngineDownload({ install }: { install: InstallUi | null }) {
       <div className="card-download engine-download">
         <div className="inline-error" role="alert" data-testid="engine-error">
           <p>{t('models.engine.failed')}</p>
-          <p data-testid="engine-error-message">{install.error?.message ?? t('models.dl.failed')}</p>
+          <p data-testid="engine-error-message">{install.error ? errorText(install.error) : t('models.dl.failed')}</p>
         </div>
         <div className="card-actions">
           <button type="button" className="btn btn-primary" onClick={() => void store.install(install.gpu)}>

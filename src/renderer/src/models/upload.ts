@@ -5,7 +5,7 @@
  * fetch reports no upload progress. The constructor is a parameter so that the logic is unit-tested
  * with a fake; nothing here uses the DOM types (the unit tests compile without them).
  */
-import { ErrorCode, FolioError } from '../../../shared/errors'
+import { FolioError, isErrorCode, type ErrorCode } from '../../../shared/errors'
 
 export const MODEL_UPLOAD_URL = '/api/models/upload'
 
@@ -105,8 +105,7 @@ function parseAnswer(status: number, text: string): UploadResult {
     if (b.ok === false && b.error && typeof b.error === 'object') {
       const e = b.error as { code?: unknown; message?: unknown; retryable?: unknown }
       if (typeof e.message === 'string') {
-        const code = ErrorCode.safeParse(e.code)
-        throw new UploadError('server', code.success ? code.data : 'INTERNAL', e.message, {
+        throw new UploadError('server', isErrorCode(e.code) ? e.code : 'INTERNAL', e.message, {
           retryable: typeof e.retryable === 'boolean' ? e.retryable : undefined,
           status,
         })

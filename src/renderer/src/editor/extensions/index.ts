@@ -2,7 +2,7 @@
 import type { Extensions } from '@tiptap/core'
 import { CharacterCount, Placeholder } from '@tiptap/extensions'
 import { StarterKit } from '@tiptap/starter-kit'
-import { countWords } from '../../../../shared/doc'
+import { countWords } from '../../../../shared/doc-text'
 import { isAllowedLinkUrl } from '../link'
 import { ComposeSpot, type ComposeSpotOptions } from './compose-spot'
 import { Figure, type FigureOptions } from './figure'
