@@ -4,6 +4,7 @@ import { CharacterCount, Placeholder } from '@tiptap/extensions'
 import { StarterKit } from '@tiptap/starter-kit'
 import { countWords } from '../../../../shared/doc-text'
 import { isAllowedLinkUrl } from '../link'
+import { CaretBlock } from './caret-block'
 import { ComposeSpot, type ComposeSpotOptions } from './compose-spot'
 import { Figure, type FigureOptions } from './figure'
 import { ListTightness } from './list-tightness'
@@ -35,6 +36,7 @@ export function buildExtensions(config: ExtensionConfig): Extensions {
     CharacterCount.configure({ wordCounter: countWords }),
     Figure.configure({ resolveImageUrl: config.resolveImageUrl, view: config.figureView ?? null }),
     ListTightness,
+    CaretBlock,
     ComposeSpot.configure({ view: config.composeSpotView ?? null }),
   ]
 }
