@@ -32,7 +32,7 @@ import { ModelRegistry } from './models/model-registry'
 import { ModelRepo } from './models/model-repo'
 import { join } from 'node:path'
 import { openDatabase } from './store/database'
-import { Router } from './transport/router'
+import { Router, type Handlers } from './transport/router'
 
 export interface ServicesOptions {
   dataDir: string
@@ -71,6 +71,8 @@ export interface FolioServices {
   readonly db: Database
   readonly events: EventBus
   readonly router: Router
+  /** The handlers behind the router, for tests that wrap or replace one of them. */
+  readonly handlers: Handlers
   readonly articles: ArticleService
   readonly images: ImageService
   readonly importer: LibraryImporter
@@ -144,31 +146,29 @@ export function createServices(opts: ServicesOptions): FolioServices {
   )
   const version = opts.version ?? readAppVersion()
   const diagnostics = new DiagnosticsService({ db, logger, registry: models, inference, captions, dataDir: layout.root, version })
-  const router = new Router(
-    createHandlers({
-      chat,
-      compose,
-      search,
-      captions,
-      librarySettings: new LibrarySettings(db, importer),
-      articles,
-      exporter,
-      articleImporter,
-      saveFile: opts.saveFile,
-      images,
-      importer,
-      library,
-      registry: models,
-      downloads,
-      inference,
-      pickFile: opts.pickFile,
-      uploadsDir: join(layout.models, 'uploads'),
-      dataDir: layout.root,
-      version,
-      diagnostics,
-    }),
-    { log: logger },
-  )
+  const handlers = createHandlers({
+    chat,
+    compose,
+    search,
+    captions,
+    librarySettings: new LibrarySettings(db, importer),
+    articles,
+    exporter,
+    articleImporter,
+    saveFile: opts.saveFile,
+    images,
+    importer,
+    library,
+    registry: models,
+    downloads,
+    inference,
+    pickFile: opts.pickFile,
+    uploadsDir: join(layout.models, 'uploads'),
+    dataDir: layout.root,
+    version,
+    diagnostics,
+  })
+  const router = new Router(handlers, { log: logger })
   logger.info('start', { version, node: process.versions.node, electron: process.versions.electron ?? null, platform: process.platform, arch: process.arch })
   if (opts.library?.resumeImports !== false) {
     // Background: files of an import interrupted by a crash or quit; a failure leaves them pending.
@@ -181,6 +181,7 @@ export function createServices(opts: ServicesOptions): FolioServices {
     db,
     events,
     router,
+    handlers,
     articles,
     images,
     importer,

@@ -9,9 +9,9 @@
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from '../helpers/browser'
+import { openAppInBrowser } from '../helpers/app-browser'
 import { traceMainThread } from '../helpers/main-thread-trace'
-import { startServe, type ServeProcess } from '../helpers/serve-process'
+import type { ServeProcess } from '../helpers/serve-process'
 import { makePng, tmpDir } from '../helpers/tmp'
 
 const COUNT = 1000
@@ -34,14 +34,7 @@ describe('library import at scale in chromium (serve mode)', () => {
   const consoleErrors: string[] = []
 
   beforeAll(async () => {
-    serve = await startServe(['--port', '0', '--data', join(dir.path, 'data')], { viaNpm: true })
-    browser = await launchChromium()
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } })
-    page = await ctx.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text())
-    })
-    page.on('pageerror', (e) => consoleErrors.push(String(e)))
+    ;({ serve, browser, page } = await openAppInBrowser(join(dir.path, 'data'), { width: 1280, height: 860 }, consoleErrors))
   })
 
   afterAll(async () => {

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices, type FolioServices } from '../../../src/main/app'
-import { createHandlers } from '../../../src/main/handlers'
-import { LibrarySettings } from '../../../src/main/library/library-settings'
 import { Router, type Handlers } from '../../../src/main/transport/router'
 import { FolioError } from '../../../src/shared/errors'
 import { PNG_1x1, GIF_1x1, tempDir } from '../../integration/images/image-fixtures'
@@ -15,26 +13,7 @@ describe('Router', () => {
 
   beforeAll(() => {
     s = createServices({ dataDir: tmp.path })
-    handlers = createHandlers({
-      articles: s.articles,
-      exporter: s.exporter,
-      articleImporter: s.articleImporter,
-      images: s.images,
-      importer: s.importer,
-      library: s.library,
-      search: s.search,
-      captions: s.captions,
-      chat: s.chat,
-      compose: s.compose,
-      librarySettings: new LibrarySettings(s.db, s.importer),
-      registry: s.models,
-      downloads: s.downloads,
-      inference: s.inference,
-      uploadsDir: tmp.path,
-      dataDir: tmp.path,
-      version: '9.9.9',
-      diagnostics: s.diagnostics,
-    })
+    handlers = s.handlers
   })
   afterAll(() => {
     s.dispose()

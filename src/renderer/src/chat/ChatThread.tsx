@@ -8,6 +8,7 @@ import { useEffect, useId, useRef, useState, type DragEvent, type KeyboardEvent 
 import type { ChatImage, ChatMessage } from '../../../shared/chat-api'
 import { MAX_CHAT_IMAGES } from '../../../shared/limits'
 import { IconClose, IconImage } from '../components/icons'
+import { ImageFilesInput } from '../components/ImageFilesInput'
 import { looksLikeImage } from '../editor/images'
 import { useI18n } from '../i18n/I18nProvider'
 import { FOLIO_IMAGE_MIME, readDraggedImages } from '../library/library-logic'
@@ -240,20 +241,7 @@ export function ChatThread({ chat, insert, compact }: Props) {
               onPick={(images) => pending.addLibrary(images)}
             />
           )}
-          <input
-            ref={fileInput}
-            type="file"
-            accept="image/*"
-            multiple
-            hidden
-            tabIndex={-1}
-            data-testid="chat-image-input"
-            onChange={(e) => {
-              const files = Array.from(e.currentTarget.files ?? [])
-              e.currentTarget.value = ''
-              void pending.addFiles(files)
-            }}
-          />
+          <ImageFilesInput ref={fileInput} testId="chat-image-input" onFiles={(files) => void pending.addFiles(files)} />
           <span className="chat-hint">{t('chat.hint')}</span>
           {busy ? (
             <button type="button" className="btn" onClick={chat.stop} disabled={chat.live?.stopping}>

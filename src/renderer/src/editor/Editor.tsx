@@ -11,6 +11,7 @@ import { useClient } from '../api'
 import { useArticleAutosave, useSaveShortcut, type ArticleSnapshot } from '../articles/useAutosave'
 import { useDialogs } from '../components/DialogProvider'
 import { IconChat, IconHistory, IconImage, IconTrash } from '../components/icons'
+import { ImageFilesInput } from '../components/ImageFilesInput'
 import { ComposeBar } from '../compose/ComposeBar'
 import { ComposeButton } from '../compose/ComposeButton'
 import { DEFAULT_COMPOSE } from '../compose/defaults'
@@ -309,20 +310,7 @@ export function Editor({ article, autoFocusTitle, onTrash }: Props) {
           onParagraphActions={() => paragraphMenuRef.current()}
         />
         {compose && <ComposeBar composer={compose.composer} />}
-        <input
-          ref={fileInput}
-          type="file"
-          accept="image/*"
-          multiple
-          hidden
-          tabIndex={-1}
-          data-testid="image-input"
-          onChange={(e) => {
-            const files = Array.from(e.currentTarget.files ?? [])
-            e.currentTarget.value = ''
-            if (files.length > 0) void importImages(files)
-          }}
-        />
+        <ImageFilesInput ref={fileInput} testId="image-input" onFiles={(files) => void importImages(files)} />
         <div className="editor-scroll">
           <SpotRunnerContext.Provider value={compose?.spots ?? null}>
             <EditorContent editor={editor} className="editor-content" />
