@@ -62,10 +62,10 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'articles.trash': ({ id }, ctx) => d.articles.trash(id, ctx.origin),
     'articles.restore': ({ id }, ctx) => d.articles.restore(id, ctx.origin),
     'articles.purge': ({ id }, ctx) => d.articles.purge(id, ctx.origin),
-    'articles.export': ({ id, format, pageSize, images }) => d.exporter.export(id, format, { pageSize, images }),
-    'articles.exportSave': async ({ id, format, pageSize, images }) => {
+    'articles.export': ({ id, format, pageSize, images }, ctx) => d.exporter.export(id, format, { pageSize, images, signal: ctx.signal }),
+    'articles.exportSave': async ({ id, format, pageSize, images }, ctx) => {
       if (!d.saveFile) throw new FolioError('INVALID_INPUT', 'Save dialogs exist only in the desktop app; in the browser, export downloads the file.')
-      const out = await d.exporter.export(id, format, { pageSize, images })
+      const out = await d.exporter.export(id, format, { pageSize, images, signal: ctx.signal })
       const data = out.data ?? new TextEncoder().encode(out.content ?? '')
       return { path: await d.saveFile({ defaultName: out.fileName, data }), warnings: out.warnings }
     },

@@ -100,4 +100,22 @@ describe('export and import in chromium (serve mode)', () => {
     expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(/Page size:\s+612 x 792 pts \(letter\)/)
     expect(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })).toContain('Boats everywhere. 到处是船。')
   })
+
+  it('stops a PDF export when Cancel is pressed while it runs: the dialog closes and nothing downloads', async () => {
+    await page.getByRole('button', { name: 'Export…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Export article' })
+    await dialog.getByRole('radio', { name: 'PDF' }).check()
+    const downloads: string[] = []
+    const onDownload = (d: { suggestedFilename(): string }) => downloads.push(d.suggestedFilename())
+    page.on('download', onDownload)
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click()
+    await dialog.getByRole('button', { name: 'Exporting…' }).waitFor()
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    // Longer than the export takes when it is left to finish (the test above).
+    await page.waitForTimeout(4000)
+    page.off('download', onDownload)
+    expect(downloads).toEqual([])
+    expect(consoleErrors).toEqual([])
+  })
 })

@@ -128,6 +128,19 @@ describe('serve mode', () => {
     b.close()
   })
 
+  it('cancels a PDF export in flight when the client aborts it, and keeps answering', async () => {
+    const c = await connectWs(base, { cookie, origin: base.slice(0, -1) })
+    const art = await c.client.call('articles.create', { title: 'To print' })
+    const abort = new AbortController()
+    const exporting = c.client.call('articles.export', { id: art.id, format: 'pdf' }, { signal: abort.signal })
+    setTimeout(() => abort.abort(), 150)
+    await expect(exporting).rejects.toMatchObject({ code: 'CANCELLED' })
+    // Without the abort the same export succeeds: it was the cancel, not the print, that stopped it.
+    const done = await c.client.call('articles.export', { id: art.id, format: 'pdf' })
+    expect(Buffer.from(done.data ?? []).subarray(0, 5).toString()).toBe('%PDF-')
+    c.close()
+  })
+
   it('answers bad frames with specific errors and keeps the connection usable', async () => {
     const c = await connectWs(base, { cookie, origin: base.slice(0, -1) })
     c.ws.send('{ not json')

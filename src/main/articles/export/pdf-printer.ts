@@ -36,6 +36,8 @@ export class ChromiumPdfPrinter implements PdfPrinter {
     const onAbort = () => void browser.close().catch(() => undefined)
     opts.signal?.addEventListener('abort', onAbort, { once: true })
     try {
+      // Aborted while chromium was starting: the listener came too late to see it.
+      if (opts.signal?.aborted) throw new FolioError('CANCELLED', 'PDF export cancelled.')
       const context = await browser.newContext({ javaScriptEnabled: false, offline: true })
       const page = await context.newPage()
       await page.setContent(html, { waitUntil: 'load', timeout: 120_000 })

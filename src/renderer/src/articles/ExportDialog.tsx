@@ -3,7 +3,7 @@
  * Word, PDF with its paper size). The browser downloads the file; the desktop app opens the system
  * save dialog (which asks before overwriting). Unsaved edits are saved first.
  */
-import { useId, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import type { ExportFormat, PageSize } from '../../../shared/article-io-api'
 import { useClient } from '../api'
 import { Modal } from '../components/Modal'
@@ -54,22 +54,32 @@ function ExportDialog({ articleId, flush, onClose }: Props & { onClose(): void }
   const [pageSize, setPageSize] = useState<PageSize>(defaultPageSize)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // The export in flight: Cancel (or Escape) stops it on the server (a PDF's print is killed) and closes.
+  const running = useRef<AbortController | null>(null)
+  useEffect(() => () => running.current?.abort(), [])
+  const cancel = () => {
+    running.current?.abort()
+    onClose()
+  }
 
   const run = async () => {
     setBusy(true)
     setError(null)
+    const abort = new AbortController()
+    running.current = abort
+    const signal = abort.signal
     try {
       if (!(await flush())) return setError(t('export.flushFailed'))
       const input = { id: articleId, format, pageSize }
       let warnings: string[]
       let savedAs: string | null
       if (client.transport === 'ipc') {
-        const out = await client.call('articles.exportSave', input)
+        const out = await client.call('articles.exportSave', input, { signal })
         if (out.path === null) return // The save dialog was cancelled: stay in the dialog.
         warnings = out.warnings
         savedAs = out.path
       } else {
-        const out = await client.call('articles.export', input)
+        const out = await client.call('articles.export', input, { signal })
         downloadFile(out.fileName, out.mime, exportBytes(out))
         warnings = out.warnings
         savedAs = out.fileName
@@ -81,14 +91,15 @@ function ExportDialog({ articleId, flush, onClose }: Props & { onClose(): void }
         duration: warnings.length ? 0 : undefined,
       })
     } catch (e) {
-      setError(errorText(e))
+      if (!signal.aborted) setError(errorText(e))
     } finally {
-      setBusy(false)
+      running.current = null
+      if (!signal.aborted) setBusy(false)
     }
   }
 
   return (
-    <Modal open onClose={() => !busy && onClose()} labelledBy={`${id}-title`} className="export-dialog">
+    <Modal open onClose={cancel} labelledBy={`${id}-title`} className="export-dialog">
       <form
         onSubmit={(e) => {
           e.preventDefault()
@@ -137,7 +148,7 @@ function ExportDialog({ articleId, flush, onClose }: Props & { onClose(): void }
           </p>
         )}
         <div className="modal-actions">
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
+          <button type="button" className="btn" onClick={cancel}>
             {t('common.cancel')}
           </button>
           <button type="submit" className="btn btn-primary" disabled={busy} autoFocus>

@@ -5,6 +5,7 @@ import { StarterKit } from '@tiptap/starter-kit'
 import { countWords } from '../../../../shared/doc-text'
 import { isAllowedLinkUrl } from '../link'
 import { CaretBlock } from './caret-block'
+import { DocumentEdges } from './document-edges'
 import { ComposeSpot, type ComposeSpotOptions } from './compose-spot'
 import { Figure, type FigureOptions } from './figure'
 import { ListTightness } from './list-tightness'
@@ -37,6 +38,7 @@ export function buildExtensions(config: ExtensionConfig): Extensions {
     Figure.configure({ resolveImageUrl: config.resolveImageUrl, view: config.figureView ?? null }),
     ListTightness,
     CaretBlock,
+    DocumentEdges,
     ComposeSpot.configure({ view: config.composeSpotView ?? null }),
   ]
 }
