@@ -4,17 +4,20 @@
  * English and Chinese; only the numbers and dates change shape.
  */
 
-const numberFormats = new Map<string, Intl.NumberFormat>()
-
-function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
-  const key = `${locale}|${JSON.stringify(options)}`
-  let f = numberFormats.get(key)
-  if (!f) {
-    f = new Intl.NumberFormat(locale, options)
-    numberFormats.set(key, f)
+/** One formatter per locale and options: building an Intl formatter costs far more than using it. */
+function cached<O, F>(make: (locale: string, options: O) => F): (locale: string, options: O) => F {
+  const formatters = new Map<string, F>()
+  return (locale, options) => {
+    const key = `${locale}|${JSON.stringify(options)}`
+    let f = formatters.get(key)
+    if (!f) formatters.set(key, (f = make(locale, options)))
+    return f
   }
-  return f
 }
+
+const numberFormat = cached((locale, options: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, options))
+const dateFormat = cached((locale, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, options))
+const relativeFormat = cached((locale, options: Intl.RelativeTimeFormatOptions) => new Intl.RelativeTimeFormat(locale, options))
 
 /** A count or measure: "1,234", "0.5" (at most two decimals). */
 export function formatNumber(n: number, locale: string): string {
@@ -53,18 +56,6 @@ export function formatSpeed(bytesPerSecond: number, locale: string): string {
   return `${formatDecimal(bytesPerSecond / 1e6, locale, 1)} MB/s`
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>()
-
-function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${JSON.stringify(options)}`
-  let f = dateFormats.get(key)
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, options)
-    dateFormats.set(key, f)
-  }
-  return f
-}
-
 /** Date and time: "Mar 5, 2024, 2:07 PM" / "2024年3月5日 14:07". */
 export function formatDateTime(ts: number, locale: string): string {
   return dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(ts)
@@ -79,8 +70,6 @@ const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
-const relativeFormats = new Map<string, Intl.RelativeTimeFormat>()
-
 /**
  * How long ago, for lists: `justNow` under a minute, then "5 minutes ago" / "5分钟前", "yesterday" /
  * "昨天", up to a week; older ones as a short date ("Jan 2" / "1月2日"), with the year when not this year.
@@ -89,8 +78,7 @@ export function formatRelative(ts: number, now: number, locale: string, justNow:
   const diff = ts - now
   const abs = Math.abs(diff)
   if (abs < MINUTE) return justNow
-  let rtf = relativeFormats.get(locale)
-  if (!rtf) relativeFormats.set(locale, (rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })))
+  const rtf = relativeFormat(locale, { numeric: 'auto' })
   if (abs < HOUR) return rtf.format(Math.round(diff / MINUTE), 'minute')
   if (abs < DAY) return rtf.format(Math.round(diff / HOUR), 'hour')
   if (abs < 7 * DAY) return rtf.format(Math.round(diff / DAY), 'day')
