@@ -51,6 +51,39 @@ describe('Autosave', () => {
     expect(h.timers.count).toBe(0)
   })
 
+  it('saves at least every 5 s while the edits never pause', async () => {
+    const h = harness()
+    const typeFor = async (ms: number, from: number) => {
+      for (let t = 0; t < ms; t += 200) {
+        h.edit(`text ${from + t}`)
+        await h.timers.advance(200)
+      }
+    }
+    await typeFor(4800, 0)
+    expect(h.calls).toHaveLength(0)
+    await typeFor(400, 4800)
+    // Five seconds after the first unsaved edit, with the debounce still waiting for a pause.
+    expect(h.calls).toHaveLength(1)
+    expect(h.calls[0].content).toBe('text 4800')
+    h.calls[0].d.resolve()
+    await flushMicrotasks()
+    // The next one counts from the first edit after that save started.
+    await typeFor(4600, 5200)
+    expect(h.calls).toHaveLength(1)
+    await typeFor(400, 9800)
+    expect(h.calls).toHaveLength(2)
+    h.calls[1].d.resolve()
+    await flushMicrotasks()
+    // Then a pause: the usual debounce saves the rest, and no timer is left behind.
+    await h.timers.advance(800)
+    expect(h.calls).toHaveLength(3)
+    expect(h.calls[2].content).toBe('text 10000')
+    h.calls[2].d.resolve()
+    await flushMicrotasks()
+    expect(h.autosave.getState().status).toBe('saved')
+    expect(h.timers.count).toBe(0)
+  })
+
   it('keeps edits made during a save dirty and saves them afterwards', async () => {
     const h = harness()
     h.edit('one')

@@ -4,6 +4,8 @@
  * The .tsx modules are imported by computed path so the Node typecheck (no JSX) skips them.
  */
 import { Editor } from '@tiptap/core'
+import { history, undo } from '@tiptap/pm/history'
+import { EditorState } from '@tiptap/pm/state'
 import { createElement, type ComponentType, type ReactNode } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -11,7 +13,7 @@ import type { ArticleSummary } from '../../../src/shared/api'
 import { FolioError } from '../../../src/shared/errors'
 import { Autosave } from '../../../src/renderer/src/articles/autosave'
 import { buildExtensions } from '../../../src/renderer/src/editor/extensions'
-import { EMPTY_TOOLBAR_STATE, selectToolbarState, selectWordCount } from '../../../src/renderer/src/editor/editor-state'
+import { EMPTY_TOOLBAR_STATE, selectToolbarState, selectWordCount, toolbarStateOf } from '../../../src/renderer/src/editor/editor-state'
 
 const SRC = '../../../src/renderer/src/'
 type AnyComponent = ComponentType<Record<string, unknown>>
@@ -129,6 +131,13 @@ describe('Toolbar', () => {
     expect(s).toMatchObject({ bold: true, italic: false, h2: true, h1: false, bulletList: false, canUndo: false, canRedo: false })
     editor.commands.setTextSelection(editor.state.doc.content.size - 3)
     expect(selectToolbarState(editor)).toMatchObject({ bold: false, h2: false, bulletList: true })
+    // Undo/redo from the history plugin's state (a headless editor has no plugins).
+    let state = EditorState.create({ doc: editor.state.doc, plugins: [history()] })
+    expect(toolbarStateOf(state)).toMatchObject({ canUndo: false, canRedo: false })
+    state = state.apply(state.tr.insertText('x', 3))
+    expect(toolbarStateOf(state)).toMatchObject({ canUndo: true, canRedo: false })
+    undo(state, (tr) => (state = state.apply(tr)))
+    expect(toolbarStateOf(state)).toMatchObject({ canUndo: false, canRedo: true })
     expect(selectToolbarState(null)).toEqual(EMPTY_TOOLBAR_STATE)
   })
 

@@ -26,6 +26,8 @@ export interface AutosaveOptions {
   save(req: SaveRequest): Promise<void>
   /** Quiet time after the last change before saving. */
   delayMs?: number
+  /** Longest an edit waits while changes keep coming (typing without a pause never saved before). */
+  maxWaitMs?: number
   retryBaseMs?: number
   retryMaxMs?: number
   timers?: Timers
@@ -44,6 +46,7 @@ export class Autosave {
   private inflightSeq: number | null = null
   private inflightKeepalive = false
   private debounceTimer: unknown = null
+  private maxWaitTimer: unknown = null
   private retryTimer: unknown = null
   private runRequested = false
   private attempt = 0
@@ -54,12 +57,14 @@ export class Autosave {
   private snapshot: SaveState = { status: 'saved', error: null }
   private readonly timers: Timers
   private readonly delayMs: number
+  private readonly maxWaitMs: number
   private readonly retryBaseMs: number
   private readonly retryMaxMs: number
 
   constructor(private readonly opts: AutosaveOptions) {
     this.timers = opts.timers ?? realTimers
     this.delayMs = opts.delayMs ?? 800
+    this.maxWaitMs = opts.maxWaitMs ?? 5000
     this.retryBaseMs = opts.retryBaseMs ?? 1000
     this.retryMaxMs = opts.retryMaxMs ?? 30_000
   }
@@ -86,6 +91,12 @@ export class Autosave {
   markDirty(): void {
     this.changeSeq++
     this.scheduleDebounce()
+    if (this.maxWaitTimer === null) {
+      this.maxWaitTimer = this.timers.set(() => {
+        this.maxWaitTimer = null
+        this.start(false)
+      }, this.maxWaitMs)
+    }
     this.emit()
   }
 
@@ -111,6 +122,7 @@ export class Autosave {
   markSaved(): void {
     this.savedSeq = this.changeSeq
     this.clearDebounce()
+    this.clearMaxWait()
     this.clearRetry()
     this.error = null
     this.attempt = 0
@@ -133,6 +145,7 @@ export class Autosave {
   dispose(): void {
     this.closed = true
     this.clearDebounce()
+    this.clearMaxWait()
     this.clearRetry()
     this.runRequested = false
   }
@@ -153,6 +166,7 @@ export class Autosave {
       return
     }
     this.clearDebounce()
+    this.clearMaxWait()
     this.clearRetry()
     this.runRequested = false
     this.inflightSeq = seq
@@ -244,6 +258,11 @@ export class Autosave {
   private clearDebounce(): void {
     if (this.debounceTimer !== null) this.timers.clear(this.debounceTimer)
     this.debounceTimer = null
+  }
+
+  private clearMaxWait(): void {
+    if (this.maxWaitTimer !== null) this.timers.clear(this.maxWaitTimer)
+    this.maxWaitTimer = null
   }
 
   private clearRetry(): void {

@@ -1,6 +1,8 @@
 /** Selectors for useEditorState: small values, so components re-render only when these change. */
-import type { Editor } from '@tiptap/core'
+import { isActive, type Editor } from '@tiptap/core'
+import { redoDepth, undoDepth } from '@tiptap/pm/history'
 import type { Node as PMNode } from '@tiptap/pm/model'
+import type { EditorState } from '@tiptap/pm/state'
 
 export interface ToolbarState {
   bold: boolean
@@ -34,20 +36,24 @@ export const EMPTY_TOOLBAR_STATE: ToolbarState = {
 
 /** `editor` is null only in a server snapshot (static rendering). */
 export function selectToolbarState(editor: Editor | null): ToolbarState {
-  if (!editor) return EMPTY_TOOLBAR_STATE
+  return editor ? toolbarStateOf(editor.state) : EMPTY_TOOLBAR_STATE
+}
+
+export function toolbarStateOf(state: EditorState): ToolbarState {
   return {
-    bold: editor.isActive('bold'),
-    italic: editor.isActive('italic'),
-    strike: editor.isActive('strike'),
-    h1: editor.isActive('heading', { level: 1 }),
-    h2: editor.isActive('heading', { level: 2 }),
-    h3: editor.isActive('heading', { level: 3 }),
-    bulletList: editor.isActive('bulletList'),
-    orderedList: editor.isActive('orderedList'),
-    blockquote: editor.isActive('blockquote'),
-    link: editor.isActive('link'),
-    canUndo: editor.can().undo(),
-    canRedo: editor.can().redo(),
+    bold: isActive(state, 'bold'),
+    italic: isActive(state, 'italic'),
+    strike: isActive(state, 'strike'),
+    h1: isActive(state, 'heading', { level: 1 }),
+    h2: isActive(state, 'heading', { level: 2 }),
+    h3: isActive(state, 'heading', { level: 3 }),
+    bulletList: isActive(state, 'bulletList'),
+    orderedList: isActive(state, 'orderedList'),
+    blockquote: isActive(state, 'blockquote'),
+    link: isActive(state, 'link'),
+    // Not editor.can(): it builds a command chain on every keystroke (npm run bench -- typing).
+    canUndo: undoDepth(state) > 0,
+    canRedo: redoDepth(state) > 0,
   }
 }
 
