@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, release, totalmem } from 'node:os'
 import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { ROOT } from '../helpers/serve-process'
 
 export interface Target {
@@ -46,6 +47,8 @@ export interface SectionRecord {
   startedAt: string
   seconds: number
   quick: boolean
+  /** How fast the machine ran then (shared machines vary by 2x over hours): see machineCheck(). */
+  nodeStartMs?: number
   metrics: Metric[]
   result?: unknown
   error?: string
@@ -63,6 +66,19 @@ export function percentiles(samples: number[]): { p50: number; p95: number; mean
   const s = [...samples].sort((a, b) => a - b)
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]
   return { p50: at(0.5), p95: at(0.95), mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), n: s.length }
+}
+
+/**
+ * Median wall time of `node -e 0`, a yardstick for comparing numbers taken at different times on a
+ * shared machine (this build machine: ~75 ms in a quiet hour, ~150 ms in a slow one).
+ */
+export function machineCheck(): number {
+  const runs = Array.from({ length: 5 }, () => {
+    const t0 = performance.now()
+    execFileSync(process.execPath, ['-e', '0'], { stdio: 'ignore' })
+    return performance.now() - t0
+  })
+  return Math.round(median(runs))
 }
 
 export function median(xs: number[]): number {

@@ -16,7 +16,7 @@
 import { performance } from 'node:perf_hooks'
 import { relative } from 'node:path'
 import { ROOT } from '../helpers/serve-process'
-import { REPORT_PATH, summaryTable, writeReport, type BenchContext, type BenchSection, type SectionRecord } from './report'
+import { machineCheck, REPORT_PATH, summaryTable, writeReport, type BenchContext, type BenchSection, type SectionRecord } from './report'
 
 const SECTIONS: BenchSection[] = [
   { name: 'storage', summary: 'storage and transport', run: async (ctx) => (await import('./storage')).benchStorage(ctx) },
@@ -42,6 +42,8 @@ async function main(): Promise<number> {
   const ctx: BenchContext = { quick, args: words.slice(1).map(Number).filter((n) => n > 0), all: !only }
   const records: Record<string, SectionRecord> = {}
   const t0 = performance.now()
+  const nodeStartMs = machineCheck()
+  console.log(`Machine check: \`node -e 0\` takes ${nodeStartMs} ms (this build machine: ~75 ms in a quiet hour, ~150 ms in a slow one)`)
   // `library 1000000` is recorded apart from the default `library`, so an opt-in size keeps its own numbers.
   const key = (name: string) => [name, ...ctx.args].join(' ')
   for (const section of chosen) {
@@ -50,11 +52,11 @@ async function main(): Promise<number> {
     const startedAt = new Date().toISOString()
     try {
       const out = await section.run(ctx)
-      records[name] = { startedAt, seconds: (performance.now() - started) / 1000, quick, metrics: out.metrics, result: out.result }
+      records[name] = { startedAt, seconds: (performance.now() - started) / 1000, quick, nodeStartMs, metrics: out.metrics, result: out.result }
     } catch (e) {
       // One broken section must not cost the others' numbers.
       console.error(`\n${section.name} failed: ${(e as Error)?.stack ?? String(e)}`)
-      records[name] = { startedAt, seconds: (performance.now() - started) / 1000, quick, metrics: [], error: String((e as Error)?.message ?? e) }
+      records[name] = { startedAt, seconds: (performance.now() - started) / 1000, quick, nodeStartMs, metrics: [], error: String((e as Error)?.message ?? e) }
     }
     console.log(`(${name}: ${records[name].seconds.toFixed(0)} s)`)
   }
