@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /**
  * Typing latency on a 50,000-word article in chromium (the built renderer in a real serve process):
- * ~100 keystrokes typed into the middle of the document at ~12 keys/s, autosave running as usual.
+ * ~100 keystrokes typed into the middle of the document at ~12 keys/s, then ~100 at its very end, autosave
+ * running as usual.
  * Per keystroke: from the keydown event's timestamp to the next paint — a `requestAnimationFrame`
  * callback, then a `MessageChannel` message, which runs once that frame's rendering is done. That
  * includes the wait for the next frame (up to 16.7 ms at 60 Hz), so it is what a person sees. Also
@@ -10,6 +11,7 @@
  * Target: keystroke to paint < 16 ms.
  */
 import { join } from 'node:path'
+import type { Locator, Page } from 'playwright-core'
 import { performance } from 'node:perf_hooks'
 import { launchChromium } from '../helpers/browser'
 import { startServe } from '../helpers/serve-process'
@@ -24,8 +26,8 @@ const TEXT = 'The harbour woke slowly, gulls over the quay and nets drying in th
 
 type Stats = ReturnType<typeof percentiles>
 
-export interface TypingResult {
-  words: number
+/** One run of keystrokes at one place in the article. */
+export interface TypingRun {
   keystrokes: number
   /** keydown timestamp → the task after the next frame's rendering. */
   keyToPaintMs: Stats & { max: number }
@@ -42,6 +44,13 @@ export interface TypingResult {
   /** Event Timing entries for keystrokes over its 16 ms minimum threshold (durations are rounded to 8 ms). */
   slowEvents: number
   slowestEventMs: number
+}
+
+export interface TypingResult {
+  words: number
+  /** Typing into the middle of the article, then at its very end (where a writer usually is). */
+  middle: TypingRun
+  end: TypingRun
   /** Opening the 50k-word article at start: navigation to an editable editor. */
   openMs: number
   /** Paragraphs in the editor (a check that the whole article loaded). */
@@ -83,6 +92,51 @@ function instrumentTyping(): void {
   }
 }
 
+/** Puts the caret at the end of `target`, warms up, then types `keystrokes` characters at a steady rhythm. */
+async function typeAt(page: Page, target: Locator, keystrokes: number): Promise<TypingRun> {
+  await target.scrollIntoViewIfNeeded()
+  await target.click()
+  await page.keyboard.press('End')
+  await page.waitForTimeout(300)
+  for (const ch of 'warm up ') {
+    await page.keyboard.type(ch)
+    await page.waitForTimeout(KEY_INTERVAL_MS)
+  }
+  await page.waitForTimeout(1000) // the warm-up's autosave
+  await page.evaluate(() => {
+    const t = (window as unknown as { __typing: { samples: unknown[]; slow: unknown[] } }).__typing
+    t.samples.length = 0
+    t.slow.length = 0
+  })
+  const typed = Array.from({ length: keystrokes }, (_, i) => TEXT[i % TEXT.length]).join('')
+  const t0 = performance.now()
+  for (const [i, ch] of [...typed].entries()) {
+    await page.keyboard.type(ch)
+    // Keep a steady rhythm whatever each call cost.
+    const due = t0 + (i + 1) * KEY_INTERVAL_MS
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+  }
+  await page.waitForTimeout(500)
+  const text = await target.textContent()
+  if (!text?.includes(typed.trim().slice(0, 40))) throw new Error('the typed text did not reach the paragraph')
+
+  type Sample = { key: number; inputDone: number; frame: number; paint: number }
+  const r = await page.evaluate(() => (window as unknown as { __typing: { samples: Sample[]; slow: { name: string; duration: number }[] } }).__typing)
+  if (r.samples.length < keystrokes * 0.9) throw new Error(`recorded ${r.samples.length} of ${keystrokes} keystrokes`)
+  const withMax = (xs: number[]) => ({ ...percentiles(xs), max: Math.max(...xs) })
+  return {
+    keystrokes: r.samples.length,
+    keyToPaintMs: withMax(r.samples.map((s) => s.paint - s.key)),
+    workMs: withMax(r.samples.filter((s) => s.inputDone > 0).map((s) => s.inputDone - s.key + (s.paint - s.frame))),
+    // The frame that painted it started more than one frame interval (+1 ms of jitter) after the keystroke.
+    missedFrames: r.samples.filter((s) => s.frame - s.key > 1000 / 60 + 1).length,
+    keyToInputDoneMs: withMax(r.samples.filter((s) => s.inputDone > 0).map((s) => s.inputDone - s.key)),
+    slowEvents: r.slow.length,
+    slowestEventMs: r.slow.reduce((m, e) => Math.max(m, e.duration), 0),
+  }
+}
+
 export async function benchTyping(ctx: BenchContext): Promise<SectionOutput<TypingResult>> {
   ensureRendererBuilt()
   const keystrokes = ctx.args[0] ?? (ctx.quick ? 40 : 100)
@@ -102,71 +156,31 @@ export async function benchTyping(ctx: BenchContext): Promise<SectionOutput<Typi
     const paragraphs = await page.locator('.ProseMirror > p').count()
     if (paragraphs < WORDS / 50) throw new Error(`the editor shows ${paragraphs} paragraphs, expected ${WORDS / 50}`)
 
-    // The caret at the end of a paragraph in the middle of the article.
-    const target = page.locator('.ProseMirror > p').nth(Math.floor(paragraphs / 2))
-    await target.scrollIntoViewIfNeeded()
-    await target.click()
-    await page.keyboard.press('End')
-    await page.waitForTimeout(300)
-    for (const ch of 'warm up ') {
-      await page.keyboard.type(ch)
-      await page.waitForTimeout(KEY_INTERVAL_MS)
-    }
-    await page.waitForTimeout(1000) // the warm-up's autosave
-    await page.evaluate(() => {
-      const t = (window as unknown as { __typing: { samples: unknown[]; slow: unknown[] } }).__typing
-      t.samples.length = 0
-      t.slow.length = 0
-    })
-    const typed = Array.from({ length: keystrokes }, (_, i) => TEXT[i % TEXT.length]).join('')
-    const t0 = performance.now()
-    for (const [i, ch] of [...typed].entries()) {
-      await page.keyboard.type(ch)
-      // Keep a steady rhythm whatever each call cost.
-      const due = t0 + (i + 1) * KEY_INTERVAL_MS
-      const wait = due - performance.now()
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait))
-    }
-    await page.waitForTimeout(500)
+    const middle = await typeAt(page, page.locator('.ProseMirror > p').nth(Math.floor(paragraphs / 2)), keystrokes)
+    const end = await typeAt(page, page.locator('.ProseMirror > p').last(), keystrokes)
     if (errors.length) throw new Error(`page errors: ${errors.join('\n')}`)
-    const text = await target.textContent()
-    if (!text?.includes(typed.trim().slice(0, 40))) throw new Error('the typed text did not reach the paragraph')
-
-    type Sample = { key: number; inputDone: number; frame: number; paint: number }
-    const r = await page.evaluate(() => (window as unknown as { __typing: { samples: Sample[]; slow: { name: string; duration: number }[] } }).__typing)
-    if (r.samples.length < keystrokes * 0.9) throw new Error(`recorded ${r.samples.length} of ${keystrokes} keystrokes`)
-    const withMax = (xs: number[]) => ({ ...percentiles(xs), max: Math.max(...xs) })
-    const result: TypingResult = {
-      words: WORDS,
-      keystrokes: r.samples.length,
-      keyToPaintMs: withMax(r.samples.map((s) => s.paint - s.key)),
-      workMs: withMax(r.samples.filter((s) => s.inputDone > 0).map((s) => s.inputDone - s.key + (s.paint - s.frame))),
-      // The frame that painted it started more than one frame interval (+1 ms of jitter) after the keystroke.
-      missedFrames: r.samples.filter((s) => s.frame - s.key > 1000 / 60 + 1).length,
-      keyToInputDoneMs: withMax(r.samples.filter((s) => s.inputDone > 0).map((s) => s.inputDone - s.key)),
-      slowEvents: r.slow.length,
-      slowestEventMs: r.slow.reduce((m, e) => Math.max(m, e.duration), 0),
-      openMs,
-      paragraphs,
-    }
+    const result: TypingResult = { words: WORDS, middle, end, openMs, paragraphs }
     const f = (s: Stats & { max: number }) => `p50 ${s.p50.toFixed(1)}  p95 ${s.p95.toFixed(1)}  max ${s.max.toFixed(1)} ms`
-    console.log(`\nTyping — ${keystrokes} keystrokes at ${Math.round(1000 / KEY_INTERVAL_MS)}/s into the middle of a ${WORDS.toLocaleString('en')}-word article (${paragraphs} paragraphs), chromium`)
-    console.log(`keystroke → next paint                 ${f(result.keyToPaintMs)}   (includes up to 16.7 ms waiting for the display's next frame)`)
-    console.log(`keystroke work (handlers + its frame)  ${f(result.workMs)}   (target < 16 ms: painted in the next frame)`)
-    console.log(`keystrokes that missed the next frame: ${result.missedFrames} of ${result.keystrokes}`)
-    console.log(`keystroke → input handled              ${f(result.keyToInputDoneMs)}`)
-    console.log(`Event Timing: ${result.slowEvents} key/input events over 16 ms${result.slowEvents ? `, slowest ${result.slowestEventMs} ms` : ''}`)
+    console.log(`\nTyping — ${keystrokes} keystrokes at ${Math.round(1000 / KEY_INTERVAL_MS)}/s into a ${WORDS.toLocaleString('en')}-word article (${paragraphs} paragraphs), chromium`)
+    for (const [where, run] of [['middle', middle], ['end', end]] as const) {
+      console.log(`  ${where === 'middle' ? 'in the middle' : 'at the end'}:`)
+      console.log(`  keystroke → next paint                 ${f(run.keyToPaintMs)}   (includes up to 16.7 ms waiting for the display's next frame)`)
+      console.log(`  keystroke work (handlers + its frame)  ${f(run.workMs)}   (target < 16 ms: painted in the next frame)`)
+      console.log(`  keystrokes that missed the next frame: ${run.missedFrames} of ${run.keystrokes}`)
+      console.log(`  keystroke → input handled              ${f(run.keyToInputDoneMs)}`)
+      console.log(`  Event Timing: ${run.slowEvents} key/input events over 16 ms${run.slowEvents ? `, slowest ${run.slowestEventMs} ms` : ''}`)
+    }
     console.log(`open the article at start (navigation → editable): ${openMs.toFixed(0)} ms`)
+    const metrics = (where: 'middle' | 'end', run: TypingRun) => [
+      { name: `typing (${where}), keystroke → paint p50 (50k words, incl. frame wait)`, value: run.keyToPaintMs.p50, unit: 'ms' },
+      { name: `typing (${where}), keystroke → paint p95 (50k words, incl. frame wait)`, value: run.keyToPaintMs.p95, unit: 'ms' },
+      { name: `typing (${where}), keystroke work p95 (handlers + its frame, 50k words)`, value: run.workMs.p95, unit: 'ms', target: { op: '<' as const, value: 16 } },
+      { name: `typing (${where}), keystrokes that missed the next frame`, value: run.missedFrames, unit: 'count' },
+      { name: `typing (${where}), keystroke → input handled p95`, value: run.keyToInputDoneMs.p95, unit: 'ms' },
+    ]
     return {
       result,
-      metrics: [
-        { name: 'typing, keystroke → paint p50 (50k words, incl. frame wait)', value: result.keyToPaintMs.p50, unit: 'ms' },
-        { name: 'typing, keystroke → paint p95 (50k words, incl. frame wait)', value: result.keyToPaintMs.p95, unit: 'ms' },
-        { name: 'typing, keystroke work p95 (handlers + its frame, 50k words)', value: result.workMs.p95, unit: 'ms', target: { op: '<', value: 16 } },
-        { name: 'typing, keystrokes that missed the next frame', value: result.missedFrames, unit: 'count' },
-        { name: 'typing, keystroke → input handled p95', value: result.keyToInputDoneMs.p95, unit: 'ms' },
-        { name: 'open a 50k-word article (navigation → editable)', value: openMs, unit: 'ms' },
-      ],
+      metrics: [...metrics('middle', middle), ...metrics('end', end), { name: 'open a 50k-word article (navigation → editable)', value: openMs, unit: 'ms' }],
     }
   } finally {
     await browser.close()
