@@ -57,15 +57,24 @@ export interface TypingResult {
   paragraphs: number
 }
 
+/** One keystroke's timestamps on the page's clock. */
+type KeySample = { key: number; inputDone: number; frame: number; paint: number }
+
+/** What instrumentTyping keeps in the page as `window.__typing`. */
+interface TypingLog {
+  samples: KeySample[]
+  slow: { name: string; duration: number }[]
+  pending: KeySample | null
+}
+
 /** Installed before the app loads: timestamps per keystroke, and slow events from the Event Timing API. */
 function instrumentTyping(): void {
-  type Sample = { key: number; inputDone: number; frame: number; paint: number }
-  const t = { samples: [] as Sample[], slow: [] as { name: string; duration: number }[], pending: null as Sample | null }
-  ;(window as unknown as { __typing: typeof t }).__typing = t
+  const t: TypingLog = { samples: [], slow: [], pending: null }
+  ;(window as unknown as { __typing: TypingLog }).__typing = t
   document.addEventListener(
     'keydown',
     (e) => {
-      const sample: Sample = { key: e.timeStamp, inputDone: 0, frame: 0, paint: 0 }
+      const sample: KeySample = { key: e.timeStamp, inputDone: 0, frame: 0, paint: 0 }
       t.pending = sample
       requestAnimationFrame(() => {
         sample.frame = performance.now()
@@ -104,7 +113,7 @@ async function typeAt(page: Page, target: Locator, keystrokes: number): Promise<
   }
   await page.waitForTimeout(1000) // the warm-up's autosave
   await page.evaluate(() => {
-    const t = (window as unknown as { __typing: { samples: unknown[]; slow: unknown[] } }).__typing
+    const t = (window as unknown as { __typing: TypingLog }).__typing
     t.samples.length = 0
     t.slow.length = 0
   })
@@ -121,8 +130,7 @@ async function typeAt(page: Page, target: Locator, keystrokes: number): Promise<
   const text = await target.textContent()
   if (!text?.includes(typed.trim().slice(0, 40))) throw new Error('the typed text did not reach the paragraph')
 
-  type Sample = { key: number; inputDone: number; frame: number; paint: number }
-  const r = await page.evaluate(() => (window as unknown as { __typing: { samples: Sample[]; slow: { name: string; duration: number }[] } }).__typing)
+  const r = await page.evaluate(() => (window as unknown as { __typing: TypingLog }).__typing)
   if (r.samples.length < keystrokes * 0.9) throw new Error(`recorded ${r.samples.length} of ${keystrokes} keystrokes`)
   const withMax = (xs: number[]) => ({ ...percentiles(xs), max: Math.max(...xs) })
   return {
